@@ -12,6 +12,8 @@ export const CloseCode = {
   NOT_FOUND: 4004,
   /** The server is at capacity. Retry later. */
   OVER_CAPACITY: 4005,
+  /** The client read too slowly and its send buffer overflowed. Resume to get the missed events. */
+  SLOW_CONSUMER: 4007,
   /** The connection flooded the server past its message budget. */
   RATE_LIMITED: 4008,
   /** A newer session of the same account took over. Do not reconnect automatically. */

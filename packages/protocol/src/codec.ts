@@ -10,7 +10,12 @@ export interface Codec {
 }
 
 // Plain msgpack maps (no msgpackr records) so clients in any language can decode frames.
-const packr = new Packr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' })
+const packr = new Packr({
+  useRecords: false,
+  mapsAsObjects: true,
+  variableMapSize: true,
+  int64AsType: 'number',
+})
 const textDecoder = new TextDecoder()
 
 export const msgpackCodec: Codec = {

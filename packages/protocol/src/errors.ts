@@ -2,7 +2,14 @@
  * The one error catalog. Every rejection Tavern sends — over REST or the WebSocket — carries one of these codes.
  * Codes are stable: clients may switch on them. Messages are for people and may change.
  */
-export const errorCategories = ['validation', 'permission', 'rate_limit', 'not_found', 'conflict', 'system'] as const
+export const errorCategories = [
+  'validation',
+  'permission',
+  'rate_limit',
+  'not_found',
+  'conflict',
+  'system',
+] as const
 export type ErrorCategory = (typeof errorCategories)[number]
 
 interface ErrorSpec {
@@ -12,7 +19,11 @@ interface ErrorSpec {
   readonly message: string
 }
 
-const e = (category: ErrorCategory, status: number, message: string): ErrorSpec => ({ category, status, message })
+const e = (category: ErrorCategory, status: number, message: string): ErrorSpec => ({
+  category,
+  status,
+  message,
+})
 
 export const errorCatalog = {
   // Gateway and protocol
@@ -31,13 +42,23 @@ export const errorCatalog = {
   'sys.over_capacity': e('rate_limit', 503, 'The server is full'),
   'sys.internal': e('system', 500, 'Internal error'),
   'sys.route_not_found': e('not_found', 404, 'No such route'),
+  // REST edge
+  'http.unsupported_media_type': e(
+    'validation',
+    415,
+    'The request body must be JSON (Content-Type: application/json)',
+  ),
   // Accounts and sessions
   'auth.invalid_credentials': e('permission', 401, 'Wrong username or password'),
   'auth.token_missing': e('permission', 401, 'An access token is required'),
   'auth.token_invalid': e('permission', 401, 'The token is invalid'),
   'auth.token_expired': e('permission', 401, 'The token has expired'),
   'auth.refresh_invalid': e('permission', 401, 'The refresh token is invalid or has been revoked'),
-  'auth.refresh_reused': e('permission', 401, 'The refresh token was already used; every session of this login is revoked'),
+  'auth.refresh_reused': e(
+    'permission',
+    401,
+    'The refresh token was already used; every session of this login is revoked',
+  ),
   'auth.banned': e('permission', 403, 'This account is banned'),
   'auth.suspended': e('permission', 403, 'This account is suspended for a while'),
   'auth.forbidden': e('permission', 403, 'Your role does not allow this'),
@@ -53,6 +74,10 @@ export const errorCatalog = {
   'chat.not_member': e('permission', 403, 'You are not a member of this channel'),
   'chat.recipient_offline': e('not_found', 404, 'The recipient is not online'),
   'chat.recipient_self': e('validation', 400, 'You cannot send a direct message to yourself'),
+  // Tabletop
+  'table.dice_syntax': e('validation', 400, 'The dice notation could not be read'),
+  'table.dice_bounds': e('validation', 400, 'The dice notation asks for more than the table allows'),
+  'table.dice_division_by_zero': e('validation', 400, 'The dice expression divides by zero'),
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof errorCatalog
@@ -71,7 +96,10 @@ export interface ErrorBody {
 }
 
 /** Builds the error body for a catalog code, with an optional more specific message. */
-export function errorBody(code: ErrorCode, extra: Partial<Omit<ErrorBody, 'code' | 'category'>> = {}): ErrorBody {
+export function errorBody(
+  code: ErrorCode,
+  extra: Partial<Omit<ErrorBody, 'code' | 'category'>> = {},
+): ErrorBody {
   const spec = errorCatalog[code]
   return { code, category: spec.category, message: extra.message ?? spec.message, ...stripUndefined(extra) }
 }

@@ -21,8 +21,12 @@ type EventKeys<M> = { [K in keyof M]: M[K] extends EventDef ? K : never }[keyof 
 export type RequestType = RequestKeys<Messages> & string
 export type EventType = EventKeys<Messages> & string
 /** What a client sends for request type T (defaults applied server-side may be omitted). */
-export type RequestPayload<T extends RequestType> = Messages[T] extends RequestDef<infer Q, z.ZodType> ? z.input<Q> : never
+export type RequestPayload<T extends RequestType> =
+  Messages[T] extends RequestDef<infer Q, z.ZodType> ? z.input<Q> : never
 /** What the server handler receives for request type T, after validation and defaults. */
-export type ParsedRequest<T extends RequestType> = Messages[T] extends RequestDef<infer Q, z.ZodType> ? z.output<Q> : never
-export type ResponsePayload<T extends RequestType> = Messages[T] extends RequestDef<z.ZodType, infer R> ? z.output<R> : never
+export type ParsedRequest<T extends RequestType> =
+  Messages[T] extends RequestDef<infer Q, z.ZodType> ? z.output<Q> : never
+export type ResponsePayload<T extends RequestType> =
+  Messages[T] extends RequestDef<z.ZodType, infer R> ? z.output<R> : never
 export type EventPayload<T extends EventType> = Messages[T] extends EventDef<infer P> ? z.output<P> : never
+export * from './schemas.ts'

@@ -3,6 +3,7 @@ import type {
   ErrorCode,
   EventPayload,
   EventType,
+  MessageDef,
   ParsedRequest,
   RequestType,
   ResponsePayload,
@@ -50,6 +51,8 @@ export interface Sessions {
   ofUser(userId: string): Session | undefined
   /** Sends an event to a user wherever they are connected (crosses processes over the bus). */
   sendToUser<T extends EventType>(userId: string, type: T, payload: EventPayload<T>): Promise<void>
+  /** Sends one event to many local sessions, encoding it once. */
+  broadcast<T extends EventType>(targets: Iterable<Session>, type: T, payload: EventPayload<T>): void
   /** Whether the user has a live session on any process. */
   isOnline(userId: string): Promise<boolean>
   /** Closes every session of a user (kick / ban), on any process. */
@@ -89,6 +92,8 @@ export interface ModuleContext<C = unknown> {
   readonly state: StateLayer
   readonly sessions: Sessions
   readonly metrics: Registry
+  /** Directory for files this process keeps (TAVERN_DATA_DIR), e.g. the generated token secret. */
+  readonly dataDir?: string
   /** The API another module exposes (it must be in `dependsOn`). */
   use<N extends keyof ModuleApis>(name: N): ModuleApis[N]
 }
@@ -116,20 +121,30 @@ export interface ModuleDefinition<C = unknown, Api = unknown> {
   /** Validates the module's settings (from `modules.<name>` in the config file and `TAVERN_<NAME>_*`). */
   readonly config?: z.ZodType<C>
   readonly migrations?: readonly Migration[]
+  /**
+   * Message types this module adds beyond those of `@tavern/protocol` (third-party modules), each named
+   * `<module>.<message>`. Built-in modules declare theirs in the protocol package so the SDK is typed.
+   */
+  readonly protocol?: Readonly<Record<string, MessageDef>>
   /** Builds the API other modules get through `ctx.use(name)`. Runs after migrations. */
   readonly api?: (ctx: ModuleContext<C>) => Api | Promise<Api>
   readonly routes?: (app: FastifyInstance, ctx: ModuleContext<C>, api: Api) => void | Promise<void>
   readonly messages?: (ctx: ModuleContext<C>, api: Api) => MessageHandlers
   readonly systems?: (ctx: ModuleContext<C>, api: Api) => readonly SystemDef[]
   /** Handlers of durable timed events by kind (`<module>.<event>`), run exactly once inside the claiming transaction. */
-  readonly scheduled?: (ctx: ModuleContext<C>, api: Api) => Record<string, (event: TimedEvent, tx: Sql) => Promise<void>>
+  readonly scheduled?: (
+    ctx: ModuleContext<C>,
+    api: Api,
+  ) => Record<string, (event: TimedEvent, tx: Sql) => Promise<void>>
   readonly sessions?: (ctx: ModuleContext<C>, api: Api) => SessionHooks
   readonly onReady?: (ctx: ModuleContext<C>, api: Api) => void | Promise<void>
   readonly onShutdown?: (ctx: ModuleContext<C>, api: Api) => void | Promise<void>
 }
 
 /** Declares a module. A module is a value: the kernel instantiates it, so two kernels never share state. */
-export function defineModule<C = unknown, Api = undefined>(def: ModuleDefinition<C, Api>): ModuleDefinition<C, Api> {
+export function defineModule<C = unknown, Api = undefined>(
+  def: ModuleDefinition<C, Api>,
+): ModuleDefinition<C, Api> {
   if (!/^[a-z][a-z0-9_]*$/.test(def.name)) throw new Error(`module name must be snake case: ${def.name}`)
   return Object.freeze({ ...def })
 }

@@ -31,7 +31,8 @@ const presenceUser = userRef.extend({ since: z.number() })
 
 export const chatMessages = {
   'chat.send': request({
-    description: 'Post in a channel you are a member of. Empty (after trimming) and over-long texts are rejected.',
+    description:
+      'Post in a channel you are a member of. Empty (after trimming) and over-long texts are rejected.',
     request: z.object({ channel: channelName, text: z.string().max(4000) }),
     response: z.object({ id: z.string(), at: z.number() }),
     limits: { maxBytes: 8192, rate: { perMs: 1000, burst: 3 } },
@@ -66,7 +67,10 @@ export const chatMessages = {
     response: z.object({ channel: z.string(), users: z.array(presenceUser) }),
     limits: { maxBytes: 256, rate: { perMs: 250, burst: 8 } },
   }),
-  'chat.message': event({ description: 'A message posted in a channel you are a member of.', payload: chatMessage }),
+  'chat.message': event({
+    description: 'A message posted in a channel you are a member of.',
+    payload: chatMessage,
+  }),
   'chat.direct': event({
     description: 'A direct message to you (or a copy of one you sent, to your other devices).',
     payload: directMessage,
@@ -77,7 +81,11 @@ export const chatMessages = {
   }),
   'presence.left': event({
     description: 'A user left a channel you are a member of (left, disconnected, kicked).',
-    payload: z.object({ channel: z.string(), user: userRef, reason: z.enum(['left', 'disconnected', 'kicked']) }),
+    payload: z.object({
+      channel: z.string(),
+      user: userRef,
+      reason: z.enum(['left', 'disconnected', 'kicked']),
+    }),
   }),
   'chat.channel_opened': event({
     description: 'You were added to a channel (a module opened a room channel for you).',

@@ -35,7 +35,8 @@ export const coreMessages = {
     limits: { maxBytes: 128, rate: { perMs: 200, burst: 10 } },
   }),
   'server.shutdown': event({
-    description: 'The server is going away; reconnect after `reconnectAfterMs` (possibly to another process).',
+    description:
+      'The server is going away; reconnect after `reconnectAfterMs` (possibly to another process).',
     payload: z.object({ reason: z.string(), reconnectAfterMs: z.number() }),
   }),
   'session.resync': event({

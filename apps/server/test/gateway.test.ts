@@ -1,0 +1,151 @@
+import { chatModule } from '@tavern/chat'
+import { RestClient } from '@tavern/client'
+import { CloseCode } from '@tavern/protocol'
+import { startTestServer, type TestServer } from '@tavern/server/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { connectedClient, uniqueName, until } from './helpers.ts'
+import { RawSocket } from './raw.ts'
+
+describe('gateway under hostile input', () => {
+  let server: TestServer
+  let rest: RestClient
+  const token = async () => (await rest.register(uniqueName('h'), 'correct horse battery')).accessToken
+  const authed = async (format: 'msgpack' | 'json' = 'msgpack') => {
+    const s = await RawSocket.open(server.url, format)
+    const reply = await s.request('auth', { token: await token() })
+    expect(reply.type).toBe('ok')
+    return s
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      modules: [chatModule],
+      config: {
+        gateway: {
+          authTimeoutMs: 300,
+          maxFrameBytes: 16 * 1024,
+          floodPerSec: 20,
+          floodBurst: 40,
+          maxBadFrames: 3,
+          idleTimeoutMs: 800,
+          heartbeatMs: 200,
+        },
+      },
+    })
+    rest = new RestClient(server.url, fetch)
+  })
+  afterAll(() => server?.close())
+
+  it('closes sockets that never authenticate with 4002', async () => {
+    const s = await RawSocket.open(server.url)
+    expect((await s.closed).code).toBe(CloseCode.AUTH_TIMEOUT)
+  })
+
+  it('answers requests before auth with sys.not_authenticated', async () => {
+    const s = await RawSocket.open(server.url)
+    const r = await s.request('chat.send', { channel: 'global', text: 'hi' })
+    expect(r).toMatchObject({
+      type: 'error',
+      payload: { code: 'sys.not_authenticated', category: 'permission' },
+    })
+    s.close()
+  })
+
+  it('closes with 4001 on an invalid token', async () => {
+    const s = await RawSocket.open(server.url)
+    const r = await s.request('auth', { token: 'not-a-jwt' })
+    expect(r.payload).toMatchObject({ code: 'auth.token_invalid' })
+    expect((await s.closed).code).toBe(CloseCode.INVALID_TOKEN)
+  })
+
+  it('answers malformed frames and invalid envelopes, then closes with 4000', async () => {
+    const s = await authed()
+    s.sendRaw(Buffer.from([0xdf, 0xff, 0xff, 0xff]))
+    expect((await s.next()).payload).toMatchObject({ code: 'sys.malformed_frame' })
+    s.send({ type: '' } as never)
+    expect((await s.next()).payload).toMatchObject({ code: 'sys.invalid_envelope' })
+    s.sendRaw(Buffer.from([0x01]))
+    s.sendRaw(Buffer.from([0x02]))
+    expect((await s.closed).code).toBe(CloseCode.PROTOCOL_ERROR)
+  })
+
+  it('rejects unknown types, client-sent events and payloads that fail their schema', async () => {
+    const s = await authed('json')
+    expect((await s.request('nope.nothing', {})).payload).toMatchObject({ code: 'sys.unknown_type' })
+    expect((await s.request('chat.message', {})).payload).toMatchObject({ code: 'sys.not_event' })
+    const bad = await s.request('chat.send', { channel: 'Global Chat!', text: 5 })
+    expect(bad.payload).toMatchObject({ code: 'sys.invalid_payload', category: 'validation' })
+    expect((bad.payload as { details: unknown[] }).details.length).toBe(2)
+    s.close()
+  })
+
+  it('refuses a payload over its type limit, and closes on a frame over the frame limit with 1009', async () => {
+    const s = await authed()
+    const r = await s.request('ping', { clientTime: 1, pad: 'x'.repeat(500) })
+    expect(r.payload).toMatchObject({ code: 'sys.payload_too_large' })
+    s.sendRaw(Buffer.alloc(20 * 1024, 1))
+    expect((await s.closed).code).toBe(1009)
+  })
+
+  it('rate-limits each type by name, with retry-after', async () => {
+    const s = await authed()
+    const replies = []
+    for (let i = 0; i < 5; i++)
+      replies.push(await s.request('chat.send', { channel: 'global', text: `m${i}` }))
+    const limited = replies.find((r) => r.type === 'error')
+    expect(limited?.payload).toMatchObject({ code: 'sys.rate_limited', operation: 'chat.send' })
+    expect((limited!.payload as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0)
+    // Another type is not affected.
+    expect((await s.request('ping', {})).type).toBe('ok')
+    s.close()
+  })
+
+  it('refuses a flood and then closes the socket with 4008', async () => {
+    const s = await authed()
+    for (let i = 0; i < 200; i++) s.send({ type: 'ping', id: i, payload: {} })
+    const closed = await s.closed
+    expect(closed.code).toBe(CloseCode.RATE_LIMITED)
+    expect(s.frames.some((f) => (f.payload as { operation?: string })?.operation === 'connection')).toBe(true)
+  })
+
+  it('closes idle sockets that stop answering pings with 4011', async () => {
+    const s = await authed()
+    // Stop answering pings: ws answers automatically, so pause the underlying socket.
+    ;(s.ws as unknown as { _socket: { pause(): void } })._socket.pause()
+    const closed = await Promise.race([
+      s.closed,
+      new Promise<{ code: number }>((r) => setTimeout(() => r({ code: -1 }), 4000)),
+    ])
+    // The close frame cannot be read from a paused socket: the server terminates it (1006 here).
+    expect([CloseCode.IDLE_TIMEOUT, 1006]).toContain(closed.code)
+  })
+
+  it('replaces an older session of the same account cleanly (4009)', async () => {
+    const name = uniqueName('r')
+    const t = await rest.register(name, 'correct horse battery')
+    const first = await RawSocket.open(server.url)
+    expect((await first.request('auth', { token: t.accessToken })).type).toBe('ok')
+    const second = await RawSocket.open(server.url)
+    const welcome = await second.request('auth', { token: t.accessToken })
+    expect(welcome.type).toBe('ok')
+    expect((await first.closed).code).toBe(CloseCode.REPLACED)
+    // The new session is fully alive: it is online and in the global channel.
+    const list = await second.request('presence.list', { channel: 'global' })
+    expect(
+      (list.payload as { users: Array<{ username: string }> }).users.filter((u) => u.username === name),
+    ).toHaveLength(1)
+    second.close()
+  })
+
+  it('survives a reconnect storm', async () => {
+    const clients = await Promise.all(Array.from({ length: 20 }, () => connectedClient(server.url)))
+    for (let round = 0; round < 3; round++) {
+      for (const c of clients) c.client.dropConnection()
+      await until(() => clients.every((c) => c.client.state === 'open'), 10_000, `round ${round}`)
+    }
+    const pings = await Promise.all(clients.map((c) => c.client.ping()))
+    expect(pings.every((p) => p >= 0)).toBe(true)
+    expect(await fetch(`${server.url}/healthz`).then((r) => r.status)).toBe(200)
+    for (const c of clients) c.client.close()
+  }, 30_000)
+})

@@ -1,0 +1,28 @@
+/** Tavern for the gateway benchmark: embedded stores in a temporary directory, the bench module, wide limits. */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createKernel, loadConfig } from '@tavern/server'
+import { benchModule } from './bench-module.ts'
+
+const config = loadConfig(
+  {},
+  {
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'warn',
+      dataDir: mkdtempSync(join(tmpdir(), 'tavern-bench-')),
+    },
+    gateway: { floodPerSec: 100_000, floodBurst: 100_000 },
+    modules: {
+      settings: {
+        accounts: { argon2: { memoryCost: 64, timeCost: 1 }, throttle: { registerPerIp: 100_000 } },
+      },
+    },
+  },
+)
+const kernel = await createKernel({ config, modules: [benchModule] })
+const url = await kernel.start()
+process.stdout.write(`${JSON.stringify({ url })}\n`)
+process.on('SIGTERM', () => void kernel.stop().then(() => process.exit(0)))

@@ -1,0 +1,49 @@
+import { type Codec, jsonCodec, msgpackCodec } from '@tavern/protocol'
+import { Packr } from 'msgpackr'
+
+const packr = new Packr({ useRecords: false, variableMapSize: true })
+const MSGPACK_SEQ_KEY = Buffer.from(packr.pack('seq'))
+
+/**
+ * An event encoded once, sent to many: the per-session `seq` is spliced onto a pre-encoded prefix, so a room
+ * broadcast costs one encode, not one per recipient. The envelope's key order is type, payload, seq.
+ */
+export class PreparedEvent {
+  private msgpackPrefix: Buffer | undefined
+  private jsonPrefix: string | undefined
+  constructor(
+    readonly type: string,
+    readonly payload: unknown,
+  ) {}
+
+  /** The frame for one session. */
+  frame(codec: Codec, seq: number): Buffer | string {
+    return codec.binary ? this.msgpack(seq) : this.json(seq)
+  }
+
+  private msgpack(seq: number): Buffer {
+    if (!this.msgpackPrefix) {
+      this.msgpackPrefix = Buffer.concat([
+        Buffer.from([0x83]),
+        packr.pack('type'),
+        packr.pack(this.type),
+        packr.pack('payload'),
+        packr.pack(this.payload),
+      ])
+    }
+    const tail = Buffer.allocUnsafe(5)
+    tail[0] = 0xce
+    tail.writeUInt32BE(seq >>> 0, 1)
+    return Buffer.concat([this.msgpackPrefix, MSGPACK_SEQ_KEY, tail])
+  }
+
+  private json(seq: number): string {
+    this.jsonPrefix ??= `{"type":${JSON.stringify(this.type)},"payload":${JSON.stringify(this.payload ?? null)}`
+    return `${this.jsonPrefix},"seq":${seq}}`
+  }
+}
+
+/** The codec for a negotiated subprotocol (msgpack unless the client asked for JSON). */
+export function codecFor(protocol: string | undefined): Codec {
+  return protocol === 'tavern.v1.json' ? jsonCodec : msgpackCodec
+}

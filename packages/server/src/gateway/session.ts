@@ -1,0 +1,83 @@
+import type { Codec, EventPayload, EventType, UserRef } from '@tavern/protocol'
+import type { Session } from '../module.ts'
+import { PreparedEvent } from './frames.ts'
+import type { TokenBucket } from './rate-limit.ts'
+
+/** What a session needs of the socket it is attached to. */
+export interface SessionSocket {
+  readonly codec: Codec
+  sendFrame(frame: Buffer | string): void
+  close(code: number, reason: string): void
+}
+
+export type SessionPhase = 'live' | 'suspended' | 'ended'
+
+/**
+ * A session outlives its socket: while suspended (socket dropped, grace window running) events are still
+ * sequenced and buffered, so a resuming client gets exactly what it missed, in order.
+ */
+export class LiveSession implements Session {
+  readonly data = new Map<string, unknown>()
+  /** Per message type rate limits; kept on the session so reconnecting does not reset them. */
+  readonly buckets = new Map<string, TokenBucket>()
+  phase: SessionPhase = 'live'
+  socket: SessionSocket | null
+  graceTimer: NodeJS.Timeout | undefined
+  private seq = 0
+  private readonly buffer: Array<{ seq: number; event: PreparedEvent }> = []
+  /** Events were dropped from the buffer while nobody was listening: a resume can no longer be exact. */
+  private gapAfterSeq = 0
+
+  constructor(
+    readonly id: string,
+    readonly user: UserRef,
+    socket: SessionSocket,
+    private readonly bufferLimit: number,
+    private readonly onEvent: (type: string) => void = () => undefined,
+  ) {
+    this.socket = socket
+  }
+
+  get lastSeq(): number {
+    return this.seq
+  }
+
+  send<T extends EventType>(type: T, payload: EventPayload<T>): void {
+    this.deliver(new PreparedEvent(type, payload))
+  }
+
+  /** Sequences, buffers and (if attached) sends an event. Broadcasts share one PreparedEvent. */
+  deliver(event: PreparedEvent): void {
+    if (this.phase === 'ended') return
+    const seq = ++this.seq
+    this.onEvent(event.type)
+    if (this.bufferLimit > 0) {
+      this.buffer.push({ seq, event })
+      if (this.buffer.length > this.bufferLimit) {
+        const dropped = this.buffer.shift()
+        if (dropped && this.phase === 'suspended') this.gapAfterSeq = dropped.seq
+      }
+    }
+    this.socket?.sendFrame(event.frame(this.socket.codec, seq))
+  }
+
+  /**
+   * Events after `lastSeq`, or null when some of them are gone (the client must resync). Events the client
+   * had already acknowledged by seq are never sent twice.
+   */
+  eventsAfter(lastSeq: number): Array<{ seq: number; event: PreparedEvent }> | null {
+    if (lastSeq > this.seq) return null
+    if (lastSeq === this.seq) return []
+    const first = this.buffer[0]
+    if (!first || first.seq > lastSeq + 1 || this.gapAfterSeq > lastSeq) return null
+    return this.buffer.filter((e) => e.seq > lastSeq)
+  }
+
+  /** Attaches a new socket and replays what the client missed. */
+  attach(socket: SessionSocket, missed: Array<{ seq: number; event: PreparedEvent }>): void {
+    this.socket = socket
+    this.phase = 'live'
+    this.gapAfterSeq = 0
+    for (const { seq, event } of missed) socket.sendFrame(event.frame(socket.codec, seq))
+  }
+}

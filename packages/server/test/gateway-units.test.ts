@@ -1,0 +1,152 @@
+import { jsonCodec, msgpackCodec } from '@tavern/protocol'
+import pino from 'pino'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { PreparedEvent } from '../src/gateway/frames.ts'
+import { TokenBucket } from '../src/gateway/rate-limit.ts'
+import { SessionDirectory } from '../src/gateway/registry.ts'
+import { LiveSession, type SessionSocket } from '../src/gateway/session.ts'
+import { createMemoryBroker, MemoryBus } from '../src/hot/bus-memory.ts'
+import { MemoryHotStore } from '../src/hot/memory.ts'
+import type { Session, SessionEndReason } from '../src/module.ts'
+import { defineModule } from '../src/module.ts'
+import { orderModules, validateModuleConfig } from '../src/modules.ts'
+
+const user = { userId: 'u1', username: 'ann', role: 'player' as const }
+
+function socket(codec = msgpackCodec) {
+  const frames: Array<Buffer | string> = []
+  const closes: number[] = []
+  const s: SessionSocket = { codec, sendFrame: (f) => frames.push(f), close: (c) => closes.push(c) }
+  return { s, frames, closes, decoded: () => frames.map((f) => codec.decode(f as Buffer)) }
+}
+
+describe('PreparedEvent', () => {
+  it.each([
+    ['msgpack', msgpackCodec],
+    ['json', jsonCodec],
+  ])('splices the seq into a %s frame encoded once', (_n, codec) => {
+    const ev = new PreparedEvent('chat.message', { text: 'hi', n: [1, 2] })
+    expect(codec.decode(ev.frame(codec, 1) as Buffer)).toEqual({
+      type: 'chat.message',
+      payload: { text: 'hi', n: [1, 2] },
+      seq: 1,
+    })
+    expect(codec.decode(ev.frame(codec, 70_000) as Buffer)).toEqual({
+      type: 'chat.message',
+      payload: { text: 'hi', n: [1, 2] },
+      seq: 70_000,
+    })
+  })
+})
+
+describe('LiveSession', () => {
+  it('sequences events and replays exactly those after lastSeq', () => {
+    const a = socket()
+    const s = new LiveSession('s1', user, a.s, 10)
+    for (let i = 0; i < 5; i++) s.send('session.resync', { reason: 'other_user' })
+    expect(a.decoded().map((e) => (e as { seq: number }).seq)).toEqual([1, 2, 3, 4, 5])
+    expect(s.eventsAfter(3)?.map((e) => e.seq)).toEqual([4, 5])
+    expect(s.eventsAfter(5)).toEqual([])
+    expect(s.eventsAfter(6)).toBeNull()
+    const b = socket()
+    s.attach(b.s, s.eventsAfter(2)!)
+    expect(b.decoded().map((e) => (e as { seq: number }).seq)).toEqual([3, 4, 5])
+  })
+
+  it('refuses a resume whose events fell out of the buffer', () => {
+    const a = socket()
+    const s = new LiveSession('s1', user, a.s, 3)
+    s.socket = null
+    s.phase = 'suspended'
+    for (let i = 0; i < 5; i++) s.send('session.resync', { reason: 'other_user' })
+    expect(s.eventsAfter(0)).toBeNull()
+    expect(s.eventsAfter(2)?.map((e) => e.seq)).toEqual([3, 4, 5])
+  })
+})
+
+describe('TokenBucket', () => {
+  it('allows a burst, then one per period, and says how long to wait', () => {
+    const b = new TokenBucket(100, 3, 0)
+    expect([b.take(0), b.take(0), b.take(0)]).toEqual([0, 0, 0])
+    expect(b.take(0)).toBe(100)
+    expect(b.take(50)).toBe(50)
+    expect(b.take(100)).toBe(0)
+  })
+})
+
+describe('module ordering and config', () => {
+  const m = (name: string, dependsOn: string[] = []) => defineModule({ name, dependsOn })
+  it('orders by dependencies', () => {
+    expect(
+      orderModules([m('world', ['chat']), m('chat', ['accounts']), m('accounts')]).map((x) => x.name),
+    ).toEqual(['accounts', 'chat', 'world'])
+  })
+  it('rejects cycles, missing dependencies and duplicates', () => {
+    expect(() => orderModules([m('a', ['b']), m('b', ['a'])])).toThrow(/cycle: a → b → a/)
+    expect(() => orderModules([m('a', ['zz'])])).toThrow(/depends on zz/)
+    expect(() => orderModules([m('a'), m('a')])).toThrow(/twice/)
+    expect(() => defineModule({ name: 'Bad-Name' })).toThrow(/snake case/)
+  })
+  it('validates module settings and names every problem', () => {
+    const withConfig = defineModule({ name: 'x', config: z.object({ n: z.coerce.number().int() }).strict() })
+    expect(validateModuleConfig([withConfig], { x: { n: '3' } }).get('x')).toEqual({ n: 3 })
+    expect(() => validateModuleConfig([withConfig], { x: { n: 'q' }, y: {} })).toThrow(
+      /modules\.y[\s\S]*modules\.x\.n/,
+    )
+  })
+})
+
+describe('SessionDirectory across two processes', () => {
+  it('ends a user’s session on the other process before the new one starts, and routes events', async () => {
+    const keyspaceHot = new MemoryHotStore()
+    const broker = createMemoryBroker()
+    const log = pino({ level: 'silent' })
+    const events: string[] = []
+    const hooks = (p: string) => [
+      {
+        onSessionStart: (s: Session) => void events.push(`${p}:start:${s.id}`),
+        onSessionEnd: async (s: Session, r?: SessionEndReason) => {
+          await new Promise((res) => setTimeout(res, 20))
+          events.push(`${p}:end:${s.id}:${r}`)
+        },
+      },
+    ]
+    const a = new SessionDirectory({
+      hot: keyspaceHot,
+      bus: new MemoryBus(broker),
+      processId: 'A',
+      log,
+      graceMs: 1000,
+      hooks: () => hooks('A'),
+    })
+    const b = new SessionDirectory({
+      hot: keyspaceHot,
+      bus: new MemoryBus(broker),
+      processId: 'B',
+      log,
+      graceMs: 1000,
+      hooks: () => hooks('B'),
+    })
+    await a.start()
+    await b.start()
+    const onA = socket()
+    const s1 = new LiveSession('s1', user, onA.s, 10)
+    await a.started(s1)
+    expect(await b.isOnline('u1')).toBe(true)
+    await b.sendToUser('u1', 'session.resync', { reason: 'other_user' })
+    await new Promise((r) => setTimeout(r, 20))
+    expect(onA.decoded()).toHaveLength(1)
+
+    await b.endUserSessions('u1', 'replaced')
+    expect(onA.closes).toEqual([4009])
+    const s2 = new LiveSession('s2', user, socket().s, 10)
+    await b.started(s2)
+    expect(events).toEqual(['A:start:s1', 'A:end:s1:replaced', 'B:start:s2'])
+    // The old session's cleanup did not remove the new session's online mark.
+    expect(await a.isOnline('u1')).toBe(true)
+    await a.stop()
+    await b.stop()
+    await keyspaceHot.close()
+  })
+})
