@@ -2,12 +2,13 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chatModule } from '@tavern/chat'
 import { createKernel, type Kernel, type ModuleDefinition, type TavernConfig } from '@tavern/server'
+import { tableModule } from '@tavern/table'
 
 // biome-ignore lint/suspicious/noExplicitAny: modules differ in config and API types
 type AnyModule = ModuleDefinition<any, any>
 
 /** Modules shipped with Tavern, enabled unless TAVERN_MODULES lists a subset. */
-export const builtinModules: Readonly<Record<string, AnyModule>> = { chat: chatModule }
+export const builtinModules: Readonly<Record<string, AnyModule>> = { chat: chatModule, table: tableModule }
 
 /** Resolves the enabled built-in modules and loads extra module files (each default-exports a module). */
 export async function resolveModules(config: Readonly<TavernConfig>): Promise<AnyModule[]> {

@@ -33,9 +33,12 @@ export class RawSocket {
     baseUrl: string,
     format: 'msgpack' | 'json' = 'msgpack',
     protocols?: string[],
+    opts: { autoPong?: boolean } = {},
   ): Promise<RawSocket> {
     const url = `${baseUrl.replace(/^http/, 'ws')}/ws`
-    const ws = new WebSocket(url, protocols ?? [format === 'json' ? SUBPROTOCOL_JSON : SUBPROTOCOL_MSGPACK])
+    const ws = new WebSocket(url, protocols ?? [format === 'json' ? SUBPROTOCOL_JSON : SUBPROTOCOL_MSGPACK], {
+      autoPong: opts.autoPong ?? true,
+    })
     await new Promise((resolve, reject) => {
       ws.once('open', resolve)
       ws.once('error', reject)

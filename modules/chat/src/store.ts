@@ -40,8 +40,8 @@ export class ChatStore {
   ) {
     this.journal = state.journal<ChatMessage>({
       kind: 'chat.messages',
-      save: (rows, tx) =>
-        bulkInsert(tx, {
+      save: async (rows, tx) => {
+        await bulkInsert(tx, {
           table: 'chat_messages',
           columns: {
             id: 'text',
@@ -52,7 +52,6 @@ export class ChatStore {
             text: 'text',
             at: 'int8',
           },
-          key: ['id'],
           rows: rows.map((m) => ({
             id: m.id,
             channel: m.channel,
@@ -62,7 +61,8 @@ export class ChatStore {
             text: m.text,
             at: m.at,
           })),
-        }),
+        })
+      },
     })
   }
 

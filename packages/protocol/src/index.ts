@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { chatMessages } from './messages/chat.ts'
 import { coreMessages } from './messages/core.ts'
 import type { EventDef, RequestDef } from './messages/define.ts'
+import { tableMessages } from './messages/table.ts'
 
 export * from './close-codes.ts'
 export * from './codec.ts'
@@ -10,9 +11,10 @@ export * from './errors.ts'
 export * from './messages/chat.ts'
 export * from './messages/core.ts'
 export * from './messages/define.ts'
+export * from './messages/table.ts'
 
 /** Every message type Tavern speaks, by namespaced type. */
-export const messages = { ...coreMessages, ...chatMessages } as const
+export const messages = { ...coreMessages, ...chatMessages, ...tableMessages } as const
 export type Messages = typeof messages
 
 type RequestKeys<M> = { [K in keyof M]: M[K] extends RequestDef ? K : never }[keyof M]

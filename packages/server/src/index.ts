@@ -1,8 +1,12 @@
 /** @tavern/server — the core: kernel, module contract, stores, state layer, scheduler, gateway. */
+
+export { type AccountsApi, type AccountUser, type Claims, roleAtLeast } from './accounts/module.ts'
 export type { Clock } from './clock.ts'
 export { ManualClock, systemClock } from './clock.ts'
 export { type ConfigInput, loadConfig, settings, type TavernConfig } from './config.ts'
 export type { Bus, HotOp, HotStore } from './hot/types.ts'
+export { bearerToken, currentUser, requireUser } from './http/auth-guard.ts'
+export { errorResponses, unwrap } from './http/errors.ts'
 export { createKernel, type Kernel, type KernelOptions } from './kernel.ts'
 export {
   defineModule,

@@ -25,6 +25,7 @@ import { orderModules, validateModuleConfig } from './modules.ts'
 import { createRandom } from './random.ts'
 import { schedulerMigrations } from './scheduler/migrations.ts'
 import { createScheduler } from './scheduler/scheduler.ts'
+import type { TimedEventHandler } from './scheduler/timed-events.ts'
 import type { TickLoop } from './scheduler/types.ts'
 import { createStateLayer } from './state/layer.ts'
 import { migrate } from './storage/migrate.ts'
@@ -136,7 +137,7 @@ export async function createKernel(opts: KernelOptions): Promise<Kernel> {
       flushIntervalMs: config.state.flushIntervalMs,
       metrics: registry,
     })
-    const timedHandlers: Record<string, (event: never, tx: Sql) => Promise<void>> = {}
+    const timedHandlers: Record<string, TimedEventHandler> = {}
     const scheduler = createScheduler({
       sql: db,
       clock,
@@ -206,7 +207,7 @@ export async function createKernel(opts: KernelOptions): Promise<Kernel> {
       for (const [kind, handler] of Object.entries(def.scheduled?.(ctx, api) ?? {})) {
         if (!kind.startsWith(`${def.name}.`))
           throw new Error(`timed event ${kind} must start with ${def.name}.`)
-        timedHandlers[kind] = handler as never
+        timedHandlers[kind] = handler
       }
       const h = def.sessions?.(ctx, api)
       if (h) hooks.push(h)

@@ -12,14 +12,33 @@ export interface TimedEvent {
   readonly attempts: number
 }
 
+/** What a tick loop measured so far (also exported as Prometheus metrics when a Registry is given). */
+export interface TickStats {
+  /** Ticks run. */
+  ticks: number
+  /** Ticks skipped because the loop fell a whole period or more behind. */
+  skipped: number
+  /** Ticks whose function threw or rejected (the loop keeps going). */
+  errors: number
+  lastDurationMs: number
+  /** How late the last tick started after its deadline. */
+  lastLagMs: number
+  maxLagMs: number
+}
+
 export interface TickLoop {
   readonly name: string
+  stats(): TickStats
   stop(): void
 }
 
 export interface Scheduler {
   /** Runs `fn` at a fixed rate; tick duration and lag are recorded as metrics. Overruns skip, never pile up. */
-  every(name: string, hz: number, fn: (tick: { n: number; dtMs: number; now: number }) => void | Promise<void>): TickLoop
+  every(
+    name: string,
+    hz: number,
+    fn: (tick: { n: number; dtMs: number; now: number }) => void | Promise<void>,
+  ): TickLoop
   /** Schedules a durable event. Inside a transaction pass `tx` so the event commits with the change. */
   at(kind: string, runAt: number, payload: unknown, opts?: { key?: string; tx?: Sql }): Promise<number>
   /** Cancels a pending event by (kind, key). Returns whether one was removed. */

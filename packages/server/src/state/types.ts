@@ -35,6 +35,8 @@ export interface JournalSpec<T> {
 
 export interface JournalHandle<T> {
   append(row: T): Promise<void>
+  /** Rows acknowledged but not yet in the durable store, oldest first (read-your-writes for history queries). */
+  pending(): Promise<T[]>
   flush(): Promise<void>
 }
 
