@@ -15,9 +15,15 @@ import { cpuSeconds, spawnServer, stopChild } from './lib/child.ts'
 import { report, sleep, summarize } from './lib/stats.ts'
 
 const quick = process.argv.includes('--quick')
-const P = quick
-  ? { roomCounts: [20], seconds: 5, sendEveryMs: 3000, setupConcurrency: 16 }
-  : { roomCounts: [100, 1000], seconds: 20, sendEveryMs: 3000, setupConcurrency: 16 }
+/** `--rooms=100,1000` and `--seconds=20` override the defaults (such runs are not appended to the results). */
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
+const custom = arg('rooms') !== undefined || arg('seconds') !== undefined
+const P = {
+  roomCounts: arg('rooms')?.split(',').map(Number) ?? (quick ? [20] : [100, 1000]),
+  seconds: Number(arg('seconds') ?? (quick ? 5 : 20)),
+  sendEveryMs: 3000,
+  setupConcurrency: 16,
+}
 const ROOM_SIZE = 6
 
 const packr = new Packr({ useRecords: false, variableMapSize: true })
@@ -148,10 +154,28 @@ interface Phase {
   errors: number
   serverCpuSec: number
   serverCpuPct: number
+  /** Worst and 99th-percentile event-loop delay of the server during the phase. */
+  serverLoopLagMaxMs: number
+  serverLoopLagP99Ms: number
+}
+
+/** The server's event-loop delay since the previous scrape (prom-client resets it at every collection). */
+async function loopLag(url: string): Promise<{ max: number; p99: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text()
+  const read = (name: string) => {
+    const m = new RegExp(`^tavern_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)
+    return m ? Math.round(Number(m[1]) * 100_000) / 100 : Number.NaN
+  }
+  return { max: read('max'), p99: read('p99') }
 }
 
 /** Every member sends one message every `sendEveryMs` (alternating chat and a roll, or a bare shout). */
-async function drive(clients: Client[], pid: number, kind: 'table' | 'baseline'): Promise<Phase> {
+async function drive(
+  url: string,
+  clients: Client[],
+  pid: number,
+  kind: 'table' | 'baseline',
+): Promise<Phase> {
   const latencies: number[] = []
   const record = (t: unknown) => {
     if (typeof t === 'number') latencies.push(performance.now() - t)
@@ -168,6 +192,7 @@ async function drive(clients: Client[], pid: number, kind: 'table' | 'baseline')
     }
   }
   const frames0 = clients.reduce((n, c) => n + c.frames, 0)
+  await loopLag(url)
   const cpu0 = cpuSeconds(pid)
   const timers: NodeJS.Timeout[] = []
   let flip = 0
@@ -191,6 +216,7 @@ async function drive(clients: Client[], pid: number, kind: 'table' | 'baseline')
   for (const t of timers) clearInterval(t)
   await sleep(500)
   const cpu = cpuSeconds(pid) - cpu0
+  const lag = await loopLag(url)
   const sent = clients.reduce((n, c) => n + c.sent, 0)
   const frames = clients.reduce((n, c) => n + c.frames, 0) - frames0
   for (const c of clients) c.sent = 0
@@ -203,6 +229,8 @@ async function drive(clients: Client[], pid: number, kind: 'table' | 'baseline')
     errors: clients.reduce((n, c) => n + c.errors, 0),
     serverCpuSec: round(cpu),
     serverCpuPct: Math.round((cpu / (P.seconds + 0.5)) * 100),
+    serverLoopLagMaxMs: lag.max,
+    serverLoopLagP99Ms: lag.p99,
   }
 }
 
@@ -220,8 +248,8 @@ async function measure(url: string, pid: number, members: Member[][], rooms: num
     clients[i] = c
   })
   await sleep(500)
-  const table = await drive(clients, pid, 'table')
-  const baseline = await drive(clients, pid, 'baseline')
+  const table = await drive(url, clients, pid, 'table')
+  const baseline = await drive(url, clients, pid, 'baseline')
   for (const c of clients) c.ws.close()
   await sleep(1000)
   return { rooms, clients: clients.length, table, baseline }
@@ -246,11 +274,15 @@ try {
       quick,
       node: process.version,
       params: { ...P, roomSize: ROOM_SIZE },
+      stores: {
+        durable: process.env.DATABASE_URL ? 'postgresql' : 'pglite',
+        hot: process.env.VALKEY_URL ? 'valkey' : 'memory',
+      },
       setupSec,
       phases,
       target: { rooms: last.rooms, p99Ms: 20, met: last.table.p99 < 20 },
     },
-    quick ? null : fileURLToPath(new URL('./results/table.jsonl', import.meta.url)),
+    quick || custom ? null : fileURLToPath(new URL('./results/table.jsonl', import.meta.url)),
   )
 } finally {
   await stopChild(child)

@@ -1,7 +1,7 @@
 /** Tavern's 2D tile world: Tiled maps, content data and the game rules as pure functions. */
 export * from './content/load.ts'
 export * from './content/schemas.ts'
-export { type LoadMapOptions, loadTiledMap, MAP_EXTENSIONS } from './maps/tiled.ts'
+export { gidLookup, type LoadMapOptions, loadTiledMap, MAP_EXTENSIONS, MAX_MAP_TILES } from './maps/tiled.ts'
 export * from './maps/tiled-types.ts'
 export { type Destination, loadWorld, tilesOf, World } from './maps/world.ts'
 export { BLOCKING_LAYER_NAMES, CHUNK_SIZE, type MapChunk, WorldMap } from './maps/world-map.ts'

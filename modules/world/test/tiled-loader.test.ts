@@ -474,6 +474,22 @@ describe('loadTiledMap', () => {
         }),
       )
       expect((await failure('maps/b.json')).problem).toMatch(/has plain data, but the map is infinite/)
+      const far = (x: number) => ({ x, y: x, width: 1, height: 1, data: [1] })
+      await s.write(
+        'maps/d.json',
+        JSON.stringify({
+          type: 'map',
+          orientation: 'orthogonal',
+          width: 1,
+          height: 1,
+          tilewidth: 32,
+          tileheight: 32,
+          infinite: true,
+          tilesets: [{ firstgid: 1, source: '../tilesets/base.tsx' }],
+          layers: [{ type: 'tilelayer', name: 'g', chunks: [far(-5000), far(5000)] }],
+        }),
+      )
+      expect((await failure('maps/d.json')).problem).toMatch(/spans 10001×10001 tiles; at most 4194304/)
       await s.write('maps/c.txt', 'x')
       expect((await failure('maps/c.txt')).problem).toMatch(/unknown map extension/)
     })

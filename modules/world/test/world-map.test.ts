@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { TiledMap, TileLayer, Tileset } from '../src/maps/tiled-types.ts'
+import type { TiledMap, TileInfo, TileLayer, Tileset } from '../src/maps/tiled-types.ts'
 import { CHUNK_SIZE, WorldMap } from '../src/maps/world-map.ts'
 import { parseXml, XmlError } from '../src/maps/xml.ts'
 

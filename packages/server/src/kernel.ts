@@ -11,6 +11,7 @@ import { SessionDirectory } from './gateway/registry.ts'
 import { openBus, openHotStore } from './hot/open.ts'
 import type { Bus, HotStore } from './hot/types.ts'
 import { createHttpApp } from './http/app.ts'
+import { instrumentDatabase, instrumentHotStore } from './instrument.ts'
 import { registerOpsRoutes } from './http/ops.ts'
 import type {
   ModuleApis,
@@ -83,7 +84,7 @@ export async function createKernel(opts: KernelOptions): Promise<Kernel> {
       timestamp: pino.stdTimeFunctions.isoTime,
     })
   const registry = new Registry()
-  collectDefaultMetrics({ register: registry, prefix: 'tavern_process_' })
+  collectDefaultMetrics({ register: registry, prefix: 'tavern_' })
   const storeSeconds = (name: string, help: string) =>
     new Histogram({
       name,
@@ -102,24 +103,15 @@ export async function createKernel(opts: KernelOptions): Promise<Kernel> {
   const moduleConfigs = validateModuleConfig(modules, config.modules.settings)
 
   const owned: Array<{ close(): Promise<void> }> = []
-  const db =
+  const rawDb =
     opts.db ??
-    (await openDatabase({
-      url: config.database.url,
-      dataDir: config.server.dataDir,
-      poolMax: config.database.poolMax,
-      onQuery: (ms, ok) => dbSeconds.observe({ ok: String(ok) }, ms / 1000),
-    }))
-  if (!opts.db) owned.push(db)
+    (await openDatabase({ url: config.database.url, dataDir: config.server.dataDir, poolMax: config.database.poolMax }))
+  if (!opts.db) owned.push(rawDb)
+  const db = instrumentDatabase(rawDb, (ms, ok) => dbSeconds.observe({ ok: String(ok) }, ms / 1000))
   try {
-    const hot =
-      opts.hot ??
-      (await openHotStore({
-        url: config.hot.url,
-        prefix: config.hot.prefix,
-        onCommand: (ms, ok) => hotSeconds.observe({ ok: String(ok) }, ms / 1000),
-      }))
-    if (!opts.hot) owned.unshift(hot)
+    const rawHot = opts.hot ?? (await openHotStore({ url: config.hot.url, prefix: config.hot.prefix }))
+    if (!opts.hot) owned.unshift(rawHot)
+    const hot = instrumentHotStore(rawHot, (ms, ok) => hotSeconds.observe({ ok: String(ok) }, ms / 1000))
     const bus = opts.bus ?? (await openBus({ url: config.hot.url, prefix: config.hot.prefix }))
     if (!opts.bus) owned.unshift(bus)
 

@@ -23,6 +23,8 @@ export interface LoadMapOptions {
 }
 
 export const MAP_EXTENSIONS = ['.tmx', '.tmj', '.json'] as const
+/** Maps are held densely in memory; this bounds one map (or an infinite map's chunk bounds) at 2048×2048 tiles. */
+export const MAX_MAP_TILES = 2048 * 2048
 
 /** Loads and validates one Tiled map file (TMX or JSON). Throws {@link TiledError} naming the file and the problem. */
 export async function loadTiledMap(file: string, options: LoadMapOptions): Promise<TiledMap> {
@@ -116,6 +118,9 @@ export async function loadTiledMap(file: string, options: LoadMapOptions): Promi
     origin = { x: minX, y: minY, width: maxX - minX, height: maxY - minY }
   }
 
+  if (origin.width * origin.height > MAX_MAP_TILES) {
+    fail(`spans ${origin.width}×${origin.height} tiles; at most ${MAX_MAP_TILES} tiles are supported`)
+  }
   const lookup = gidLookup(tilesets)
   const layers: TileLayer[] = flat.map(({ layer, groups, visible }) => {
     const where = `layer "${layer.name}"`

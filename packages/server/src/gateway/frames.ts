@@ -31,10 +31,14 @@ export class PreparedEvent {
         packr.pack(this.payload),
       ])
     }
-    const tail = Buffer.allocUnsafe(5)
-    tail[0] = 0xce
-    tail.writeUInt32BE(seq >>> 0, 1)
-    return Buffer.concat([this.msgpackPrefix, MSGPACK_SEQ_KEY, tail])
+    const prefix = this.msgpackPrefix
+    const frame = Buffer.allocUnsafe(prefix.length + MSGPACK_SEQ_KEY.length + 5)
+    prefix.copy(frame, 0)
+    MSGPACK_SEQ_KEY.copy(frame, prefix.length)
+    const at = prefix.length + MSGPACK_SEQ_KEY.length
+    frame[at] = 0xce
+    frame.writeUInt32BE(seq >>> 0, at + 1)
+    return frame
   }
 
   private json(seq: number): string {

@@ -54,8 +54,8 @@ class Connection implements SessionSocket {
   closedByServer = false
   readonly flood: TokenBucket
   /** Requests of one connection run one at a time, in arrival order. */
-  queue: Promise<void> = Promise.resolve()
-  queued = 0
+  readonly inbox: Array<{ env: Envelope; bytes: number }> = []
+  draining = false
   authTimer: NodeJS.Timeout | undefined
 
   constructor(
@@ -73,7 +73,7 @@ class Connection implements SessionSocket {
   sendFrame(frame: Buffer | string): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return
     this.onBytesOut(typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length)
-    this.ws.send(frame, { binary: this.codec.binary })
+    this.ws.send(frame, this.codec.binary ? BINARY : TEXT)
   }
 
   send(envelope: Envelope): void {
@@ -92,6 +92,8 @@ class Connection implements SessionSocket {
 }
 
 const MAX_QUEUED_PER_CONNECTION = 64
+const BINARY = { binary: true } as const
+const TEXT = { binary: false } as const
 /** Bytes buffered for one socket beyond which its reader is too slow. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 
@@ -140,7 +142,7 @@ export class Gateway {
     const { config, clock, metrics } = this.deps
     const ip = req.socket.remoteAddress ?? 'unknown'
     const conn = new Connection(ws, codecFor(ws.protocol || undefined), ip, clock.now(), config, (n) =>
-      metrics.bytesOut.inc(n),
+      metrics.bytesOut('', n),
     )
     this.connections.add(conn)
     metrics.connections.set(this.connections.size)
@@ -164,7 +166,7 @@ export class Gateway {
     const { clock, config, metrics } = this.deps
     const now = clock.now()
     conn.lastSeen = now
-    metrics.bytesIn.inc(data.length)
+    metrics.bytesIn('', data.length)
     if (conn.closed) return
 
     // Flood protection: refuse beyond the burst, disconnect far beyond it.
@@ -193,21 +195,30 @@ export class Gateway {
       this.badFrame(conn, undefined, errorBody('sys.invalid_envelope'))
       return
     }
-    metrics.messagesIn.inc({ type: this.deps.definitions[env.type] ? env.type : 'unknown' })
-    if (conn.queued >= MAX_QUEUED_PER_CONNECTION) {
+    metrics.messagesIn(this.deps.definitions[env.type] ? env.type : 'unknown')
+    if (conn.inbox.length >= MAX_QUEUED_PER_CONNECTION) {
       this.reply(conn, env.id, errorBody('sys.rate_limited', { operation: 'queue', retryAfterMs: 100 }))
       return
     }
-    conn.queued++
-    conn.queue = conn.queue
-      .then(() => this.dispatch(conn, env, data.length))
-      .catch((err) => {
-        this.deps.log.error({ err, type: env.type }, 'handler failed')
-        this.reply(conn, env.id, errorBody('sys.internal'))
-      })
-      .finally(() => {
-        conn.queued--
-      })
+    conn.inbox.push({ env, bytes: data.length })
+    if (!conn.draining) void this.drain(conn)
+  }
+
+  /** Handles queued requests one at a time; one async loop per burst rather than a promise chain per frame. */
+  private async drain(conn: Connection): Promise<void> {
+    conn.draining = true
+    try {
+      for (let next = conn.inbox.shift(); next; next = conn.inbox.shift()) {
+        try {
+          await this.dispatch(conn, next.env, next.bytes)
+        } catch (err) {
+          this.deps.log.error({ err, type: next.env.type }, 'handler failed')
+          this.reply(conn, next.env.id, errorBody('sys.internal'))
+        }
+      }
+    } finally {
+      conn.draining = false
+    }
   }
 
   private async dispatch(conn: Connection, env: Envelope, frameBytes: number): Promise<void> {
@@ -306,11 +317,11 @@ export class Gateway {
         conn.session = old
         this.reply(conn, env.id, undefined, this.welcome(old, true, missed.length))
         old.attach(conn, missed)
-        this.deps.metrics.resumes.inc({ result: 'ok' })
+        this.deps.metrics.resumes('ok')
         await directory.resumed(old)
         return
       }
-      this.deps.metrics.resumes.inc({ result: 'resync' })
+      this.deps.metrics.resumes('resync')
     }
 
     if (directory.localCount >= config.maxConnections && user.role !== 'admin') {
@@ -322,7 +333,7 @@ export class Gateway {
     await directory.endUserSessions(user.userId, 'replaced')
     if (conn.closed) return
     const session = new LiveSession(randomUUID(), user, conn, config.replayEvents, (t) =>
-      this.deps.metrics.countOut(t),
+      this.deps.metrics.messagesOut(t),
     )
     conn.session = session
     this.reply(conn, env.id, undefined, this.welcome(session, false, 0))
@@ -376,7 +387,7 @@ export class Gateway {
   }
 
   private badFrame(conn: Connection, id: Envelope['id'], body: ErrorBody): void {
-    this.deps.metrics.errors.inc({ code: body.code })
+    this.deps.metrics.errors(body.code)
     if (++conn.badFrames > this.deps.config.maxBadFrames) {
       this.closeWithError(conn, CloseCode.PROTOCOL_ERROR, 'too many invalid frames')
       return
@@ -385,13 +396,13 @@ export class Gateway {
   }
 
   private closeWithError(conn: Connection, code: number, reason: string): void {
-    this.deps.metrics.closes.inc({ code: String(code) })
+    this.deps.metrics.closes(String(code))
     conn.close(code, reason)
   }
 
   private reply(conn: Connection, id: Envelope['id'], error?: ErrorBody, payload?: unknown): void {
     if (error) {
-      this.deps.metrics.errors.inc({ code: error.code })
+      this.deps.metrics.errors(error.code)
       conn.send(
         id === undefined ? { type: REPLY_ERROR, payload: error } : { type: REPLY_ERROR, id, payload: error },
       )

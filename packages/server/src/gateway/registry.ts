@@ -80,7 +80,13 @@ export class SessionDirectory implements Sessions {
 
   broadcast<T extends EventType>(targets: Iterable<Session>, type: T, payload: EventPayload<T>): void {
     const event = new PreparedEvent(type, payload)
-    for (const s of targets) (s as LiveSession).deliver(event)
+    let n = 0
+    let any: LiveSession | undefined
+    for (const s of targets) {
+      any = s as LiveSession
+      if (any.deliver(event)) n++
+    }
+    if (any && n > 0) any.onEvent(type, n)
   }
 
   async sendToUser<T extends EventType>(userId: string, type: T, payload: EventPayload<T>): Promise<void> {

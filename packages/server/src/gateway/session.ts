@@ -33,7 +33,7 @@ export class LiveSession implements Session {
     readonly user: UserRef,
     socket: SessionSocket,
     private readonly bufferLimit: number,
-    private readonly onEvent: (type: string) => void = () => undefined,
+    readonly onEvent: (type: string, n: number) => void = () => undefined,
   ) {
     this.socket = socket
   }
@@ -43,14 +43,16 @@ export class LiveSession implements Session {
   }
 
   send<T extends EventType>(type: T, payload: EventPayload<T>): void {
-    this.deliver(new PreparedEvent(type, payload))
+    if (this.deliver(new PreparedEvent(type, payload))) this.onEvent(type, 1)
   }
 
-  /** Sequences, buffers and (if attached) sends an event. Broadcasts share one PreparedEvent. */
-  deliver(event: PreparedEvent): void {
-    if (this.phase === 'ended') return
+  /**
+   * Sequences, buffers and (if attached) sends an event; returns whether the session took it. Broadcasts share
+   * one PreparedEvent and count their deliveries once.
+   */
+  deliver(event: PreparedEvent): boolean {
+    if (this.phase === 'ended') return false
     const seq = ++this.seq
-    this.onEvent(event.type)
     if (this.bufferLimit > 0) {
       this.buffer.push({ seq, event })
       if (this.buffer.length > this.bufferLimit) {
@@ -59,6 +61,7 @@ export class LiveSession implements Session {
       }
     }
     this.socket?.sendFrame(event.frame(this.socket.codec, seq))
+    return true
   }
 
   /**

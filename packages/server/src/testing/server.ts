@@ -7,7 +7,7 @@ import type { Bus, HotStore } from '../hot/types.ts'
 import { createKernel, type Kernel } from '../kernel.ts'
 import type { ModuleDefinition } from '../module.ts'
 import type { Database } from '../storage/sql.ts'
-import { openTestBus, openTestDatabase, openTestHotStore, testStackKind } from './stack.ts'
+import { openTestBus, openTestDatabase, openTestHotStore, testStackKind, uniqueTestName } from './stack.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: modules differ in config and API types
 type AnyModule = ModuleDefinition<any, any>
@@ -40,7 +40,15 @@ export interface TestServerOptions {
 function testConfig(dataDir: string, overrides: ConfigInput = {}): ConfigInput {
   return {
     ...overrides,
-    server: { host: '127.0.0.1', port: 0, logLevel: 'silent', dataDir, ...overrides.server },
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+      dataDir,
+      // Kernels in one test process are distinct processes to each other.
+      processId: uniqueTestName('proc'),
+      ...overrides.server,
+    },
     modules: {
       ...overrides.modules,
       settings: {
