@@ -163,7 +163,7 @@ interface Phase {
 async function loopLag(url: string): Promise<{ max: number; p99: number }> {
   const text = await (await fetch(`${url}/metrics`)).text()
   const read = (name: string) => {
-    const m = new RegExp(`^tavern_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)
+    const m = new RegExp(`^tavern_(?:process_)?nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)
     return m ? Math.round(Number(m[1]) * 100_000) / 100 : Number.NaN
   }
   return { max: read('max'), p99: read('p99') }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { z } from 'zod'
+import { intSetting, listSetting } from './settings-schema.ts'
 
 /**
  * Core settings. Each has an environment variable, a default and a line of documentation; docs/operations.md
@@ -14,22 +15,13 @@ interface Setting {
   doc: string
 }
 
-const int = (min: number, max: number, def: number) => z.coerce.number().int().min(min).max(max).default(def)
+const int = intSetting
 const str = (def: string) => z.string().min(1).default(def)
 const optUrl = z
   .string()
   .regex(/^[a-z][a-z0-9+.-]*:\/\//i, 'must be a URL')
   .optional()
-const list = z.preprocess(
-  (v) =>
-    typeof v === 'string'
-      ? v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : v,
-  z.array(z.string()),
-)
+const list = listSetting(z.string())
 
 export const settings: readonly Setting[] = [
   {

@@ -25,6 +25,7 @@ export {
 } from './module.ts'
 export { createRandom, type Random } from './random.ts'
 export type { Scheduler, TickLoop, TimedEvent } from './scheduler/types.ts'
+export { intSetting, listSetting } from './settings-schema.ts'
 export type { JournalHandle, JournalSpec, StateHandle, StateKindSpec, StateLayer } from './state/types.ts'
 export { bulkInsert, bulkUpsert } from './storage/bulk.ts'
 export type { Database, Migration, Row, Sql } from './storage/sql.ts'

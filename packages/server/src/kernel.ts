@@ -11,8 +11,8 @@ import { SessionDirectory } from './gateway/registry.ts'
 import { openBus, openHotStore } from './hot/open.ts'
 import type { Bus, HotStore } from './hot/types.ts'
 import { createHttpApp } from './http/app.ts'
-import { instrumentDatabase, instrumentHotStore } from './instrument.ts'
 import { registerOpsRoutes } from './http/ops.ts'
+import { instrumentDatabase, instrumentHotStore } from './instrument.ts'
 import type {
   ModuleApis,
   ModuleContext,
@@ -105,7 +105,11 @@ export async function createKernel(opts: KernelOptions): Promise<Kernel> {
   const owned: Array<{ close(): Promise<void> }> = []
   const rawDb =
     opts.db ??
-    (await openDatabase({ url: config.database.url, dataDir: config.server.dataDir, poolMax: config.database.poolMax }))
+    (await openDatabase({
+      url: config.database.url,
+      dataDir: config.server.dataDir,
+      poolMax: config.database.poolMax,
+    }))
   if (!opts.db) owned.push(rawDb)
   const db = instrumentDatabase(rawDb, (ms, ok) => dbSeconds.observe({ ok: String(ok) }, ms / 1000))
   try {

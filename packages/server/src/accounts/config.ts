@@ -1,18 +1,8 @@
 import { z } from 'zod'
+import { intSetting, listSetting } from '../settings-schema.ts'
 
-// Settings may arrive as strings from TAVERN_ACCOUNTS_* variables, hence the coercions.
-const int = (min: number, max: number, def: number) => z.coerce.number().int().min(min).max(max).default(def)
-
-const nameList = z.preprocess(
-  (v) =>
-    typeof v === 'string'
-      ? v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : v,
-  z.array(z.string().min(1).max(32)),
-)
+const int = intSetting
+const nameList = listSetting(z.string().min(1).max(32))
 
 /**
  * Environment variables arrive flat (`TAVERN_ACCOUNTS_ARGON2_MEMORY_COST` → `argon2MemoryCost`); the config file

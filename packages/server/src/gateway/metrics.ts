@@ -29,11 +29,21 @@ export function createGatewayMetrics(registry: Registry) {
   return {
     connections: new Gauge({ name: 'tavern_ws_connections', help: 'Open WebSocket connections', registers }),
     messagesIn: lazyCounter(registry, 'tavern_ws_messages_in_total', 'Frames received, by type', 'type'),
-    messagesOut: lazyCounter(registry, 'tavern_ws_messages_out_total', 'Events delivered to sessions, by type', 'type'),
+    messagesOut: lazyCounter(
+      registry,
+      'tavern_ws_messages_out_total',
+      'Events delivered to sessions, by type',
+      'type',
+    ),
     bytesIn: lazyCounter(registry, 'tavern_ws_bytes_in_total', 'Bytes received'),
     bytesOut: lazyCounter(registry, 'tavern_ws_bytes_out_total', 'Bytes sent'),
     errors: lazyCounter(registry, 'tavern_errors_total', 'Error replies, by code', 'code'),
-    closes: lazyCounter(registry, 'tavern_ws_closes_total', 'Sockets closed by the server, by close code', 'code'),
+    closes: lazyCounter(
+      registry,
+      'tavern_ws_closes_total',
+      'Sockets closed by the server, by close code',
+      'code',
+    ),
     resumes: lazyCounter(registry, 'tavern_ws_resumes_total', 'Resume attempts, by result', 'result'),
   }
 }
