@@ -4,7 +4,6 @@ import type { Duplex } from 'node:stream'
 import {
   asEnvelope,
   CloseCode,
-  type Codec,
   DEFAULT_MAX_BYTES,
   type Envelope,
   type ErrorBody,
@@ -24,11 +23,12 @@ import { type WebSocket, WebSocketServer } from 'ws'
 import type { Clock } from '../clock.ts'
 import type { TavernConfig } from '../config.ts'
 import { Rejection, type RequestHandler, type SessionEndReason } from '../module.ts'
+import { Connection, MAX_QUEUED_PER_CONNECTION } from './connection.ts'
 import { codecFor } from './frames.ts'
 import type { GatewayMetrics } from './metrics.ts'
 import { TokenBucket } from './rate-limit.ts'
 import type { SessionDirectory } from './registry.ts'
-import { LiveSession, type SessionSocket } from './session.ts'
+import { LiveSession } from './session.ts'
 
 type GatewayConfig = TavernConfig['gateway']
 
@@ -45,55 +45,6 @@ export interface GatewayDeps {
   definitions: Readonly<Record<string, MessageDef>>
 }
 
-/** One WebSocket, before and after authentication. */
-class Connection implements SessionSocket {
-  session: LiveSession | null = null
-  lastSeen: number
-  badFrames = 0
-  closed = false
-  closedByServer = false
-  readonly flood: TokenBucket
-  /** Requests of one connection run one at a time, in arrival order. */
-  readonly inbox: Array<{ env: Envelope; bytes: number }> = []
-  draining = false
-  authTimer: NodeJS.Timeout | undefined
-
-  constructor(
-    readonly ws: WebSocket,
-    readonly codec: Codec,
-    readonly ip: string,
-    now: number,
-    config: GatewayConfig,
-    private readonly onBytesOut: (n: number) => void,
-  ) {
-    this.lastSeen = now
-    this.flood = new TokenBucket(1000 / config.floodPerSec, config.floodBurst, now)
-  }
-
-  sendFrame(frame: Buffer | string): void {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN) return
-    this.onBytesOut(typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length)
-    this.ws.send(frame, this.codec.binary ? BINARY : TEXT)
-  }
-
-  send(envelope: Envelope): void {
-    this.sendFrame(this.codec.encode(envelope) as Buffer | string)
-  }
-
-  close(code: number, reason: string): void {
-    if (this.closed) return
-    this.closed = true
-    this.closedByServer = true
-    clearTimeout(this.authTimer)
-    this.ws.close(code, reason)
-    // A peer that never answers the close handshake must not hold the socket open.
-    setTimeout(() => this.ws.terminate(), 2000).unref()
-  }
-}
-
-const MAX_QUEUED_PER_CONNECTION = 64
-const BINARY = { binary: true } as const
-const TEXT = { binary: false } as const
 /** Bytes buffered for one socket beyond which its reader is too slow. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 

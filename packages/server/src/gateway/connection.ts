@@ -1,0 +1,59 @@
+import type { Codec, Envelope } from '@tavern/protocol'
+import type { WebSocket } from 'ws'
+import type { TavernConfig } from '../config.ts'
+
+type GatewayConfig = TavernConfig['gateway']
+
+import { TokenBucket } from './rate-limit.ts'
+import type { LiveSession, SessionSocket } from './session.ts'
+
+/** One WebSocket, before and after authentication. */
+export class Connection implements SessionSocket {
+  session: LiveSession | null = null
+  lastSeen: number
+  badFrames = 0
+  closed = false
+  closedByServer = false
+  readonly flood: TokenBucket
+  /** Requests of one connection run one at a time, in arrival order. */
+  readonly inbox: Array<{ env: Envelope; bytes: number }> = []
+  draining = false
+  authTimer: NodeJS.Timeout | undefined
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly codec: Codec,
+    readonly ip: string,
+    now: number,
+    config: GatewayConfig,
+    private readonly onBytesOut: (n: number) => void,
+  ) {
+    this.lastSeen = now
+    this.flood = new TokenBucket(1000 / config.floodPerSec, config.floodBurst, now)
+  }
+
+  sendFrame(frame: Buffer | string): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return
+    this.onBytesOut(typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length)
+    this.ws.send(frame, this.codec.binary ? BINARY : TEXT)
+  }
+
+  send(envelope: Envelope): void {
+    this.sendFrame(this.codec.encode(envelope) as Buffer | string)
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return
+    this.closed = true
+    this.closedByServer = true
+    clearTimeout(this.authTimer)
+    this.ws.close(code, reason)
+    // A peer that never answers the close handshake must not hold the socket open.
+    setTimeout(() => this.ws.terminate(), 2000).unref()
+  }
+}
+
+/** Requests one connection may have waiting; more are refused. */
+export const MAX_QUEUED_PER_CONNECTION = 64
+const BINARY = { binary: true } as const
+const TEXT = { binary: false } as const
