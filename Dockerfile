@@ -1,0 +1,18 @@
+# Tavern: one image for every process of a deployment. Configure it with the variables of docs/operations.md.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 TAVERN_DATA_DIR=/data
+COPY package.json package-lock.json ./
+COPY packages ./packages
+COPY modules ./modules
+COPY apps ./apps
+COPY tools ./tools
+COPY bench ./bench
+COPY tsconfig.json ./
+RUN npm ci --no-audit --no-fund && npm cache clean --force
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME /data
+EXPOSE 4000
+HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["npm", "start"]
