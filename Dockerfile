@@ -1,7 +1,7 @@
 # Tavern: one image for every process of a deployment. Configure it with the variables of docs/operations.md.
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 TAVERN_DATA_DIR=/data
+ENV HOST=0.0.0.0 PORT=4000 TAVERN_DATA_DIR=/data
 COPY package.json package-lock.json ./
 COPY packages ./packages
 COPY modules ./modules
@@ -9,7 +9,9 @@ COPY apps ./apps
 COPY tools ./tools
 COPY bench ./bench
 COPY tsconfig.json ./
+# tsx runs the TypeScript sources (ADR 0001), so development dependencies stay installed.
 RUN npm ci --no-audit --no-fund && npm cache clean --force
+ENV NODE_ENV=production
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data
