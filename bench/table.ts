@@ -8,6 +8,7 @@
  *   npx tsx bench/table.ts            # full run (100 and 1,000 rooms; several minutes of setup)
  *   npx tsx bench/table.ts --quick    # smoke run (~20 rooms)
  */
+import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Packr } from 'msgpackr'
 import WebSocket from 'ws'
@@ -258,6 +259,7 @@ async function measure(url: string, pid: number, members: Member[][], rooms: num
 const round = (x: number) => Math.round(x * 1000) / 1000
 
 const script = fileURLToPath(new URL('./servers/table.ts', import.meta.url))
+const loadAtStart = loadavg()[0]!
 const { url, child } = await spawnServer(script)
 try {
   const maxRooms = Math.max(...P.roomCounts)
@@ -279,6 +281,8 @@ try {
         hot: process.env.VALKEY_URL ? 'valkey' : 'memory',
       },
       setupSec,
+      // Other work on the machine skews latency: the 1-minute load average before and after the run.
+      machine: { cpus: cpus().length, loadAvgStart: round(loadAtStart), loadAvgEnd: round(loadavg()[0]!) },
       phases,
       target: { rooms: last.rooms, p99Ms: 20, met: last.table.p99 < 20 },
     },

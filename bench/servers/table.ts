@@ -11,7 +11,7 @@ import { createKernel, loadConfig } from '@tavern/server'
 import { tableModule } from '@tavern/table'
 import { benchModule } from './bench-module.ts'
 
-const passed = /^(DATABASE_URL|VALKEY_URL|TAVERN_FLUSH_INTERVAL_MS|TAVERN_TABLE_[A-Z_]+)$/
+const passed = /^(DATABASE_URL|VALKEY_URL|TAVERN_HOT_PREFIX|TAVERN_FLUSH_INTERVAL_MS|TAVERN_TABLE_[A-Z_]+)$/
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => passed.test(k)))
 const config = loadConfig(env, {
   server: {

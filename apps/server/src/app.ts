@@ -3,12 +3,19 @@ import { pathToFileURL } from 'node:url'
 import { chatModule } from '@tavern/chat'
 import { createKernel, type Kernel, type ModuleDefinition, type TavernConfig } from '@tavern/server'
 import { tableModule } from '@tavern/table'
+import { worldModule } from '@tavern/world/server'
+import { webModule } from './web.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: modules differ in config and API types
 type AnyModule = ModuleDefinition<any, any>
 
 /** Modules shipped with Tavern, enabled unless TAVERN_MODULES lists a subset. */
-export const builtinModules: Readonly<Record<string, AnyModule>> = { chat: chatModule, table: tableModule }
+export const builtinModules: Readonly<Record<string, AnyModule>> = {
+  chat: chatModule,
+  table: tableModule,
+  world: worldModule,
+  web: webModule,
+}
 
 /** Resolves the enabled built-in modules and loads extra module files (each default-exports a module). */
 export async function resolveModules(config: Readonly<TavernConfig>): Promise<AnyModule[]> {

@@ -139,6 +139,22 @@ export const errorCatalog = {
   'world.combat_target_dead': e('conflict', 409, 'The target is already dead'),
   'world.combat_out_of_range': e('conflict', 409, 'The target is out of reach'),
   'world.combat_cooldown': e('rate_limit', 429, 'Your weapon is not ready yet'),
+  'world.full': e('rate_limit', 503, 'The world is full; try again shortly'),
+  'world.not_entered': e('conflict', 409, 'Enter the world first (world.enter)'),
+  'world.inv_not_usable': e('validation', 400, 'That item cannot be used'),
+  'world.appearance_invalid': e('validation', 400, 'That appearance option does not exist'),
+  'world.chat_empty': e('validation', 400, 'The message is empty'),
+  'world.chat_too_long': e('validation', 400, 'Local messages are at most 280 characters'),
+  'world.player_not_found': e('not_found', 404, 'No such player in the world'),
+  'world.trade_target_not_found': e('not_found', 404, 'That player is not near you'),
+  'world.trade_self': e('validation', 400, 'You cannot trade with yourself'),
+  'world.trade_busy': e('conflict', 409, 'You or they are already trading'),
+  'world.trade_not_open': e('conflict', 409, 'No trade is open'),
+  'world.trade_stale': e('conflict', 409, 'The trade changed; look again before accepting'),
+  'world.trade_full': e('conflict', 409, 'The offer holds no more entries'),
+  'world.trade_no_room': e('conflict', 409, 'One side has no room for what they would receive'),
+  'world.trade_item_not_found': e('not_found', 404, 'No such entry in your offer'),
+  'world.admin_unknown_item': e('not_found', 404, 'No such item'),
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof errorCatalog

@@ -3,6 +3,7 @@ import { chatMessages } from './messages/chat.ts'
 import { coreMessages } from './messages/core.ts'
 import type { EventDef, RequestDef } from './messages/define.ts'
 import { tableMessages } from './messages/table.ts'
+import { worldMessages } from './messages/world.ts'
 
 export * from './close-codes.ts'
 export * from './codec.ts'
@@ -12,9 +13,10 @@ export * from './messages/chat.ts'
 export * from './messages/core.ts'
 export * from './messages/define.ts'
 export * from './messages/table.ts'
+export * from './messages/world.ts'
 
 /** Every message type Tavern speaks, by namespaced type. */
-export const messages = { ...coreMessages, ...chatMessages, ...tableMessages } as const
+export const messages = { ...coreMessages, ...chatMessages, ...tableMessages, ...worldMessages } as const
 export type Messages = typeof messages
 
 type RequestKeys<M> = { [K in keyof M]: M[K] extends RequestDef ? K : never }[keyof M]

@@ -38,7 +38,7 @@ export class LogStore {
             at: 'int8',
             kind: 'text',
             audience: 'jsonb',
-            body: 'jsonb',
+            body: 'json',
           },
           rows: rows.map((r) => ({
             session_id: r.sessionId,

@@ -65,7 +65,8 @@ export const tableMigrations: readonly Migration[] = [
         at int8 NOT NULL,
         kind text NOT NULL,
         audience jsonb NOT NULL,
-        body jsonb NOT NULL,
+        -- json, not jsonb: written in bulk on every flush and only ever read whole, so skip the binary form.
+        body json NOT NULL,
         PRIMARY KEY (session_id, seq)
       );
 

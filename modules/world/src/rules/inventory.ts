@@ -3,11 +3,12 @@ import { accepted, type Result, rejected } from './result.ts'
 
 export const INVENTORY_SIZE = 28
 
-/** One slot's content. `durability` is set on gear only. */
+/** One slot's content. `durability` is set on gear only; `uid` names one instance of unstackable gear. */
 export interface ItemStack {
   readonly item: string
   readonly quantity: number
   readonly durability?: number
+  readonly uid?: string
 }
 
 /** 28 slots, `null` where empty. Rules never mutate it; they return a new one. */
@@ -90,7 +91,8 @@ export function addItem(
   for (let i = 0; i < out.length && left > 0; i++) {
     if (out[i] !== null) continue
     const n = Math.min(left, def.maxStack)
-    out[i] = newStack(def, n, stack.durability)
+    // An unstackable instance keeps its identity wherever it goes.
+    out[i] = newStack(def, n, stack.durability, def.maxStack === 1 ? stack.uid : undefined)
     left -= n
   }
   if (left === stack.quantity) return rejected('world.inv_full')
@@ -196,7 +198,10 @@ export function sortInventory(
 }
 
 /** A fresh stack of an item; gear starts at its full durability unless one is given. */
-export function newStack(def: ItemDef, quantity: number, durability?: number): ItemStack {
+export function newStack(def: ItemDef, quantity: number, durability?: number, uid?: string): ItemStack {
   const d = durability ?? def.durability
-  return d === undefined ? { item: def.id, quantity } : { item: def.id, quantity, durability: d }
+  const s: { item: string; quantity: number; durability?: number; uid?: string } = { item: def.id, quantity }
+  if (d !== undefined) s.durability = d
+  if (uid !== undefined) s.uid = uid
+  return s
 }

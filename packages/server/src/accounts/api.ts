@@ -43,6 +43,12 @@ export interface AccountsApi {
   /** Until when (epoch ms) the user is muted, or null. */
   isMuted(userId: string): Promise<number | null>
   roleAtLeast(role: Role, min: Role): boolean
+  /** Bans a user on behalf of an actor (same checks and log as the admin REST route) and disconnects them. */
+  ban(
+    actor: { userId: string; role: Role },
+    targetId: string,
+    input: { until?: number; reason: string },
+  ): Promise<AccountUser | Rejection>
 }
 
 const rank: Record<Role, number> = { player: 0, moderator: 1, admin: 2 }

@@ -3,7 +3,7 @@ import { registerAdminRoutes } from './admin-routes.ts'
 import { type AccountsApi, roleAtLeast } from './api.ts'
 import { type AccountsConfig, accountsConfigSchema } from './config.ts'
 import { accountsMigrations } from './migrations.ts'
-import { promoteConfiguredAdmins } from './moderation.ts'
+import { ban, promoteConfiguredAdmins } from './moderation.ts'
 import { createPasswordHasher } from './passwords.ts'
 import { registerAuthRoutes } from './routes.ts'
 import { loadOrCreateSecret } from './secret.ts'
@@ -77,6 +77,7 @@ export async function createAccounts(ctx: ModuleContext<AccountsConfig>): Promis
       return until !== null && until > clock.now() ? until : null
     },
     roleAtLeast,
+    ban: (actor, targetId, input) => ban(deps, { sub: actor.userId, role: actor.role }, targetId, input),
   }
   internals.set(api, deps)
   return api

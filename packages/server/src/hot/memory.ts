@@ -420,17 +420,24 @@ export class MemoryHotStore implements HotStore {
   multi(ops: HotOp[]): Promise<void> {
     return this.#run(() => {
       validateHotOps(ops)
-      // Snapshot the touched keys so a failing op leaves nothing applied.
+      // Snapshot the touched keys so a failing op leaves nothing applied. A list only appended to is undone by
+      // truncation: copying a long journal list on every write batch would make each batch cost O(list).
+      const appendOnly = new Map<string, boolean>()
+      for (const op of ops) appendOnly.set(op.key, (appendOnly.get(op.key) ?? true) && op.op === 'rpush')
       const saved = new Map<string, Entry | undefined>()
+      const lengths = new Map<string, number>()
       for (const op of ops) {
         if (saved.has(op.key)) continue
         const e = this.#entry(op.key)
-        saved.set(op.key, e && cloneEntry(e))
+        if (e?.value.type === 'list' && appendOnly.get(op.key)) lengths.set(op.key, e.value.v.length)
+        saved.set(op.key, e && (lengths.has(op.key) ? e : cloneEntry(e)))
       }
       try {
         for (const op of ops) this.#apply(op)
       } catch (err) {
         for (const [key, e] of saved) {
+          const length = lengths.get(key)
+          if (e && length !== undefined) (e.value.v as string[]).length = length
           if (e) this.#data.set(this.#prefix + key, e)
           else this.#data.delete(this.#prefix + key)
         }

@@ -103,6 +103,7 @@ export async function flushStateKind(
         rows: rows.length,
         durationMs: performance.now() - started,
       })
+      await yieldToEventLoop()
     }
     return saved
   })
@@ -141,6 +142,7 @@ export async function flushJournal(
         rows: raws.length,
         durationMs: performance.now() - started,
       })
+      await yieldToEventLoop()
     }
     return saved
   })
@@ -186,4 +188,12 @@ async function underLease<T>(
 /** Checked just before commit: a holder that lost its lease (a long pause) must not overwrite a newer flush. */
 async function assertHeld(lease: Lease, kind: string): Promise<void> {
   if (!(await lease.renew())) throw new StateFlushError(kind, 'flush lease lost before commit; rolled back')
+}
+
+/**
+ * Lets sockets and timers run between batches: with the embedded store every await of a flush resolves without
+ * leaving the event loop, so a large flush would otherwise block the process for its whole length.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
 }

@@ -1,0 +1,106 @@
+import { chatModule } from '@tavern/chat'
+import { TavernClient } from '@tavern/client'
+import type { EventPayload, ResponsePayload } from '@tavern/protocol'
+import { startTestServer, type TestServer } from '@tavern/server/testing'
+import type { WorldService } from '@tavern/world/server'
+import { worldModule } from '@tavern/world/server'
+import WebSocket from 'ws'
+import { collect, connectedClient, uniqueName } from './helpers.ts'
+
+/** A server with chat and the world, fast respawns and frequent flushes; `admin` names an admin account. */
+export async function startWorldServer(
+  opts: { admin?: string; capacity?: number; stack?: 'embedded' | 'services' } = {},
+): Promise<TestServer> {
+  return startTestServer({
+    modules: [chatModule, worldModule],
+    ...(opts.stack ? { stack: opts.stack } : {}),
+    config: {
+      state: { flushIntervalMs: 200 },
+      gateway: { resumeGraceMs: 500 },
+      modules: {
+        settings: {
+          accounts: opts.admin ? { adminUsernames: [opts.admin] } : {},
+          world: { respawnMs: 300, ...(opts.capacity ? { capacity: opts.capacity } : {}) },
+        },
+      },
+    },
+  })
+}
+
+export function worldOf(server: TestServer): WorldService {
+  return server.kernel.api('world')
+}
+
+export interface WorldPlayer {
+  client: TavernClient
+  name: string
+  enter: ResponsePayload<'world.enter'>
+  updates: Array<EventPayload<'world.update'>>
+  selfEvents: Array<EventPayload<'world.self'>>
+  /** What this client currently believes it sees, folded from `world.update`. */
+  seen: {
+    players: Map<string, unknown>
+    npcs: Map<string, { x: number; y: number; hp: number; mode: string }>
+    items: Map<string, { item: string; quantity: number; x: number; y: number }>
+  }
+}
+
+/** Registers (or logs in as `name`), connects and enters the world, folding updates into `seen`. */
+export async function enterWorld(url: string, name = uniqueName('w')): Promise<WorldPlayer> {
+  const client = await connectedClient(url, name).then(
+    (c) => c.client,
+    async () => {
+      const c = new TavernClient({
+        url,
+        WebSocket: WebSocket as never,
+        reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
+      })
+      await c.login(name, 'correct horse battery')
+      await c.connect()
+      return c
+    },
+  )
+  return enterWith(client, name)
+}
+
+export async function enterWith(client: TavernClient, name: string): Promise<WorldPlayer> {
+  const updates = collect(client, 'world.update')
+  const selfEvents = collect(client, 'world.self')
+  const seen: WorldPlayer['seen'] = { players: new Map(), npcs: new Map(), items: new Map() }
+  client.on('world.update', (u) => {
+    for (const [key, target] of [
+      ['players', seen.players],
+      ['npcs', seen.npcs],
+      ['items', seen.items],
+    ] as const) {
+      const d = u[key]
+      if (!d) continue
+      for (const v of [...(d.added ?? []), ...(d.changed ?? [])])
+        (target as Map<string, unknown>).set(v.id, v)
+      for (const id of d.removed ?? []) target.delete(id)
+      for (const [id, x, y, facing] of 'moved' in d ? (d.moved ?? []) : []) {
+        const v = (target as Map<string, object>).get(id)
+        if (v) Object.assign(v, { x, y, facing })
+      }
+    }
+  })
+  client.on('world.map_changed', () => {
+    seen.players.clear()
+    seen.npcs.clear()
+    seen.items.clear()
+  })
+  const enter = await client.request('world.enter', {})
+  return { client, name, enter, updates, selfEvents, seen }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Steps in a direction, waiting out the move cooldown. */
+export async function walk(p: WorldPlayer, dir: 'up' | 'down' | 'left' | 'right', steps = 1) {
+  let last: ResponsePayload<'world.move'> | undefined
+  for (let i = 0; i < steps; i++) {
+    last = await p.client.request('world.move', { dir })
+    await sleep(160)
+  }
+  return last
+}

@@ -1,0 +1,235 @@
+import type {
+  EventPayload,
+  ResponsePayload,
+  WorldGroundItemView,
+  WorldMapInfo,
+  WorldNpcView,
+  WorldPlayerView,
+  WorldSelf,
+  WorldTradeView,
+} from '@tavern/protocol'
+
+export type Chunk = EventPayload<'world.chunk_data'>['chunks'][number]
+export type Config = ResponsePayload<'world.enter'>['config']
+export type Facing = WorldSelf['facing']
+
+/** Where an entity is drawn: it glides from `from` to `to` over the animation time. */
+export interface Motion {
+  fromX: number
+  fromY: number
+  x: number
+  y: number
+  startedAt: number
+  facing: Facing
+}
+
+export interface Splat {
+  key: number
+  kind: 'npc' | 'player'
+  id: string
+  hit: boolean
+  damage: number
+  at: number
+}
+
+export interface FloatText {
+  key: number
+  text: string
+  colour: string
+  at: number
+}
+
+/**
+ * Everything the world view shows, kept outside React: the renderer reads it every frame, panels re-render on
+ * `version` changes. Only messages from the server change it (plus the local prediction of our own steps).
+ */
+export class WorldStore {
+  map: WorldMapInfo | null = null
+  config: Config | null = null
+  self: WorldSelf | null = null
+  playerId = ''
+  username = ''
+  chunks = new Map<string, Chunk>()
+  players = new Map<string, WorldPlayerView>()
+  npcs = new Map<string, WorldNpcView>()
+  items = new Map<string, WorldGroundItemView>()
+  motion = new Map<string, Motion>()
+  splats: Splat[] = []
+  floats: FloatText[] = []
+  trade: WorldTradeView | null = null
+  tradeRequests: { userId: string; username: string }[] = []
+  respawnAt: number | null = null
+  version = 0
+  private listeners = new Set<() => void>()
+  private seq = 0
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l)
+    return () => this.listeners.delete(l)
+  }
+  getVersion = (): number => this.version
+
+  /** Tells panels something changed. */
+  changed(): void {
+    this.version++
+    for (const l of [...this.listeners]) l()
+  }
+
+  /** Starts (or restarts) from a `world.enter` reply. */
+  enter(r: ResponsePayload<'world.enter'>, now: number): void {
+    this.map = r.map
+    this.config = r.config
+    this.self = r.self
+    this.playerId = r.playerId
+    this.username = r.username
+    this.chunks.clear()
+    this.players.clear()
+    this.npcs.clear()
+    this.items.clear()
+    this.motion.clear()
+    this.place('self', r.self.x, r.self.y, r.self.facing, now, true)
+    this.changed()
+  }
+
+  /** Moves an entity's target tile; `snap` skips the glide (first sight, teleports, long jumps). */
+  place(key: string, x: number, y: number, facing: Facing, now: number, snap = false): void {
+    const m = this.motion.get(key)
+    if (!m || snap || Math.abs(m.x - x) + Math.abs(m.y - y) > 2) {
+      this.motion.set(key, { fromX: x, fromY: y, x, y, startedAt: now, facing })
+      return
+    }
+    if (m.x === x && m.y === y) {
+      m.facing = facing
+      return
+    }
+    const p = this.drawnAt(key, now)
+    this.motion.set(key, { fromX: p.x, fromY: p.y, x, y, startedAt: now, facing })
+  }
+
+  /** The interpolated position of an entity, in tiles. */
+  drawnAt(key: string, now: number): { x: number; y: number; moving: boolean; facing: Facing } {
+    const m = this.motion.get(key)
+    if (!m) return { x: 0, y: 0, moving: false, facing: 'down' }
+    const dur = this.config?.animationMs ?? 150
+    const t = Math.min(1, (now - m.startedAt) / dur)
+    return {
+      x: m.fromX + (m.x - m.fromX) * t,
+      y: m.fromY + (m.y - m.fromY) * t,
+      moving: t < 1 && (m.x !== m.fromX || m.y !== m.fromY),
+      facing: m.facing,
+    }
+  }
+
+  addChunks(map: string, chunks: Chunk[]): void {
+    if (map !== this.map?.id) return
+    for (const c of chunks) this.chunks.set(`${c.cx},${c.cy}`, c)
+  }
+
+  /** Whether a tile can be walked on, as far as the loaded chunks tell (unknown tiles are not). */
+  walkable(x: number, y: number): boolean {
+    const size = this.config?.chunkSize ?? 16
+    const c = this.chunks.get(`${Math.floor(x / size)},${Math.floor(y / size)}`)
+    if (!c) return false
+    const row = c.walkable[y - c.y] ?? 0
+    return ((row >> (x - c.x)) & 1) === 1
+  }
+
+  applyUpdate(u: EventPayload<'world.update'>, now: number): void {
+    if (u.map !== this.map?.id) return
+    const apply = <T extends { id: string; x: number; y: number }>(
+      into: Map<string, T>,
+      prefix: string,
+      d:
+        | { added?: T[]; changed?: T[]; removed?: string[]; moved?: [string, number, number, Facing][] }
+        | undefined,
+      facing: (v: T) => Facing,
+    ) => {
+      if (!d) return
+      for (const [id, x, y, f] of d.moved ?? []) {
+        const old = into.get(id)
+        if (!old) continue
+        into.set(id, { ...old, x, y, facing: f })
+        this.place(prefix + id, x, y, f, now)
+      }
+      for (const v of d.added ?? []) {
+        const old = into.get(v.id)
+        into.set(v.id, old ? { ...old, ...v } : v)
+        this.place(prefix + v.id, v.x, v.y, facing(v), now, !old)
+      }
+      for (const v of d.changed ?? []) {
+        into.set(v.id, { ...(into.get(v.id) ?? {}), ...v })
+        this.place(prefix + v.id, v.x, v.y, facing(v), now)
+      }
+      for (const id of d.removed ?? []) {
+        into.delete(id)
+        this.motion.delete(prefix + id)
+      }
+    }
+    apply(this.players, 'p:', u.players, (v) => v.facing)
+    apply(this.npcs, 'n:', u.npcs, (v) => v.facing)
+    apply(this.items, 'i:', u.items, () => 'down')
+    this.players.delete(this.playerId)
+    this.changed()
+  }
+
+  applySelf(p: EventPayload<'world.self'>, now: number): void {
+    if (!this.self) return
+    const { xp, levelUps, ...rest } = p
+    const before = this.self
+    this.self = { ...before, ...rest } as WorldSelf
+    if (p.x !== undefined || p.y !== undefined) {
+      const m = this.motion.get('self')
+      // Our own steps are predicted; only a server correction moves the sprite.
+      if (!m || m.x !== this.self.x || m.y !== this.self.y)
+        this.place('self', this.self.x, this.self.y, this.self.facing, now)
+    }
+    for (const [skill, gained] of Object.entries(xp ?? {}))
+      if (gained > 0) this.float(`+${Math.round(gained)} ${skill} xp`, '#9fd2ff', now)
+    for (const l of levelUps ?? []) this.float(`${l.skill} level ${l.level}!`, '#ffd76a', now)
+    this.changed()
+  }
+
+  splat(p: EventPayload<'world.combat'>, now: number): void {
+    this.splats.push({
+      key: ++this.seq,
+      kind: p.target.kind,
+      id: p.target.id,
+      hit: p.hit,
+      damage: p.damage,
+      at: now,
+    })
+    if (p.target.kind === 'npc') {
+      const n = this.npcs.get(p.target.id)
+      if (n) this.npcs.set(n.id, { ...n, hp: p.targetHp, maxHp: p.targetMaxHp })
+    } else if (p.target.id === this.playerId && this.self) {
+      this.self = { ...this.self, hp: { current: p.targetHp, max: p.targetMaxHp } }
+      this.changed()
+    } else {
+      const o = this.players.get(p.target.id)
+      if (o) this.players.set(o.id, { ...o, hp: p.targetHp, maxHp: p.targetMaxHp })
+    }
+  }
+
+  float(text: string, colour: string, now: number): void {
+    this.floats.push({ key: ++this.seq, text, colour, at: now })
+  }
+
+  /** Forgets splats and floating texts that finished their animation. */
+  prune(now: number): void {
+    if (this.splats.length && now - this.splats[0]!.at > 1200)
+      this.splats = this.splats.filter((s) => now - s.at < 1200)
+    if (this.floats.length && now - this.floats[0]!.at > 2000)
+      this.floats = this.floats.filter((s) => now - s.at < 2000)
+  }
+
+  /** Drops chunks far from the camera so memory stays flat on long walks. */
+  dropFarChunks(cx: number, cy: number, keep: number): string[] {
+    const dropped: string[] = []
+    for (const [k, c] of this.chunks)
+      if (Math.abs(c.cx - cx) > keep || Math.abs(c.cy - cy) > keep) {
+        this.chunks.delete(k)
+        dropped.push(k)
+      }
+    return dropped
+  }
+}

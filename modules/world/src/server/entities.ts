@@ -1,0 +1,224 @@
+import type {
+  WorldGroundItemView,
+  WorldNpcView,
+  WorldPlayerView,
+  WorldSelf,
+  WorldTradeView,
+} from '@tavern/protocol'
+import type { Session } from '@tavern/server'
+import type { NpcDef } from '../content/schemas.ts'
+import type { GroundItem } from '../rules/ground-items.ts'
+import { isAttackable, type NpcProfile, type NpcState } from '../rules/npc-ai.ts'
+import type { Placed } from './grid.ts'
+import type { PlayerRecord } from './store.ts'
+
+/** What a viewer last received about an entity: its version and the send round it was last seen in. */
+export interface Known {
+  version: number
+  seen: number
+}
+
+export type TargetRef = { kind: 'npc' | 'player'; id: string }
+
+/**
+ * Change tracking shared by players and NPCs, per send slice (viewers are split into slices served in turn): the
+ * version, the version at the end of the slice's last round, and whether every change since was only a step or a
+ * turn (sent as a compact `moved` entry).
+ */
+export interface Versioned {
+  version: number
+  readonly bases: number[]
+  readonly onlyMoved: boolean[]
+}
+
+/** A player in the world: the stored record plus live timers, combat and what they know of their surroundings. */
+export class PlayerEntity implements Placed, Versioned {
+  cell = 0
+  version = 1
+  readonly bases = [1, 1, 1, 1]
+  readonly onlyMoved = [true, true, true, true]
+  appearanceVersion = 1
+  lastMoveAt: number | null = null
+  lastAttackAt: number | null = null
+  lastRegenAt: number
+  target: TargetRef | null = null
+  respawnAt: number | null = null
+  /** Round of the last interest scan and where it was made; a quiet viewer is skipped. */
+  scannedAt = 0
+  scanX = Number.NaN
+  scanY = Number.NaN
+  /** Forces a full rescan (map change, respawn). */
+  rescan = true
+  /** Which send slice serves this player. */
+  slice = 0
+  readonly knownPlayers = new Map<string, Known>()
+  readonly knownNpcs = new Map<string, Known>()
+  readonly knownItems = new Map<string, Known>()
+  /** Own-state fields changed since the last `world.self`. */
+  readonly selfDirty = new Set<keyof WorldSelf>()
+  xpGained: Record<string, number> = {}
+  levelUps: Array<{ skill: string; level: number }> = []
+  trade: string | null = null
+  private liteView: WorldPlayerView | null = null
+  private fullView: WorldPlayerView | null = null
+  private viewVersion = 0
+
+  constructor(
+    readonly userId: string,
+    public session: Session,
+    public record: PlayerRecord,
+    public maxHp: number,
+    now: number,
+  ) {
+    this.lastRegenAt = now
+  }
+
+  get x(): number {
+    return this.record.x
+  }
+  get y(): number {
+    return this.record.y
+  }
+  get map(): string {
+    return this.record.map
+  }
+  get alive(): boolean {
+    return !this.record.dead && this.record.hp > 0
+  }
+
+  /** The view others get; the appearance is included only for viewers who have not seen the current one. */
+  view(withAppearance: boolean): WorldPlayerView {
+    if (this.viewVersion !== this.version) {
+      const r = this.record
+      this.liteView = {
+        id: this.userId,
+        name: r.username,
+        x: r.x,
+        y: r.y,
+        facing: r.facing,
+        hp: r.hp,
+        maxHp: this.maxHp,
+        dead: !this.alive,
+        weapon: r.equipment.weapon?.item ?? null,
+      }
+      this.fullView = { ...this.liteView, appearance: r.appearance }
+      this.viewVersion = this.version
+    }
+    return (withAppearance ? this.fullView : this.liteView) as WorldPlayerView
+  }
+
+  /** Everything about oneself. */
+  self(): WorldSelf {
+    const r = this.record
+    return {
+      map: r.map,
+      x: r.x,
+      y: r.y,
+      facing: r.facing,
+      hp: { current: r.hp, max: this.maxHp },
+      dead: !this.alive,
+      inventory: [...r.inventory],
+      equipment: { ...r.equipment },
+      skills: { ...r.skills },
+      totalLevel: Object.values(r.skills).reduce((n, s) => n + s.level, 0),
+      appearance: r.appearance,
+      autoRetaliate: r.autoRetaliate,
+      target: this.target,
+      escrow: [...r.escrow],
+    }
+  }
+}
+
+/** An NPC spawned from a map object. */
+export class NpcEntity implements Placed, Versioned {
+  cell = 0
+  version = 1
+  readonly bases = [1, 1, 1, 1]
+  readonly onlyMoved = [true, true, true, true]
+  private cached: WorldNpcView | null = null
+  private cachedVersion = 0
+
+  constructor(
+    readonly def: NpcDef,
+    readonly profile: NpcProfile,
+    public state: NpcState,
+  ) {}
+
+  get id(): string {
+    return this.state.id
+  }
+  get x(): number {
+    return this.state.x
+  }
+  get y(): number {
+    return this.state.y
+  }
+  get alive(): boolean {
+    return this.state.mode !== 'dead'
+  }
+
+  view(): WorldNpcView {
+    if (this.cachedVersion !== this.version || !this.cached) {
+      const s = this.state
+      this.cached = {
+        id: s.id,
+        kind: this.def.id,
+        name: this.def.name,
+        x: s.x,
+        y: s.y,
+        width: this.profile.size.width,
+        height: this.profile.size.height,
+        facing: s.facing,
+        hp: s.hp,
+        maxHp: this.profile.maxHp,
+        mode: s.mode,
+        attackable: isAttackable(this.profile.behaviour),
+      }
+      this.cachedVersion = this.version
+    }
+    return this.cached
+  }
+}
+
+/** An item lying on a tile. */
+export class GroundEntity implements Placed {
+  cell = 0
+  version = 1
+  private cached: WorldGroundItemView | null = null
+  private cachedVersion = 0
+
+  constructor(public item: GroundItem) {}
+
+  get id(): string {
+    return this.item.id
+  }
+  get x(): number {
+    return this.item.x
+  }
+  get y(): number {
+    return this.item.y
+  }
+
+  view(now: number): WorldGroundItemView {
+    const protectedNow = this.item.owner !== null && now < this.item.protectedUntil
+    if (
+      this.cachedVersion !== this.version ||
+      !this.cached ||
+      (this.cached.protectedUntil !== null) !== protectedNow
+    ) {
+      this.cached = {
+        id: this.item.id,
+        item: this.item.stack.item,
+        quantity: this.item.stack.quantity,
+        x: this.item.x,
+        y: this.item.y,
+        protectedUntil: protectedNow ? this.item.protectedUntil : null,
+        despawnAt: this.item.despawnAt,
+      }
+      this.cachedVersion = this.version
+    }
+    return this.cached
+  }
+}
+
+export type { WorldTradeView }
