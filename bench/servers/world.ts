@@ -13,7 +13,7 @@ import { changeMap } from '../../modules/world/src/server/presence.ts'
 
 // DATABASE_URL / VALKEY_URL / TAVERN_HOT_PREFIX select PostgreSQL and Valkey instead of the embedded stores.
 const env: Record<string, string> = {}
-for (const k of ['DATABASE_URL', 'VALKEY_URL', 'TAVERN_HOT_PREFIX'])
+for (const k of ['DATABASE_URL', 'VALKEY_URL', 'TAVERN_HOT_PREFIX', 'TAVERN_WS_REPLAY_EVENTS'])
   if (process.env[k]) env[k] = process.env[k]!
 const config = loadConfig(env, {
   server: {
@@ -24,7 +24,7 @@ const config = loadConfig(env, {
   },
   // World updates come ten times a second: 200 events is 20 s of resume window, and keeps the retained
   // frames (and the garbage collector's work) proportional to what a resume can use.
-  gateway: { floodPerSec: 100_000, floodBurst: 100_000, maxConnections: 100_000, replayEvents: 200 },
+  gateway: { floodPerSec: 100_000, floodBurst: 100_000, maxConnections: 100_000, ...(env.TAVERN_WS_REPLAY_EVENTS ? {} : { replayEvents: 200 }) },
   modules: {
     settings: {
       accounts: { argon2: { memoryCost: 64, timeCost: 1 }, throttle: { registerPerIp: 1_000_000 } },

@@ -55,8 +55,8 @@ async function drawnOver(page: Page, x: number, y: number): Promise<boolean> {
 }
 
 /**
- * Clicks the canvas on a tile. The event goes to the canvas itself: a tile may lie under the chat or the HUD,
- * where a real pointer would hit the panel instead.
+ * Clicks the canvas on a tile. A left click goes to the canvas itself: the tile may lie under the chat or the
+ * HUD, where a real pointer would hit the panel instead.
  */
 async function clickTile(page: Page, x: number, y: number, button: 'left' | 'right' = 'left'): Promise<void> {
   const canvas = page.getByTestId('world-canvas')
@@ -64,14 +64,12 @@ async function clickTile(page: Page, x: number, y: number, button: 'left' | 'rig
     (el, [tx, ty]) => (el as unknown as { tavern: Live }).tavern.renderer.screenOf(tx!, ty!),
     [x, y],
   )
-  const box = (await canvas.boundingBox())!
-  const init = {
-    clientX: box.x + at.x,
-    clientY: box.y + at.y,
-    button: button === 'left' ? 0 : 2,
-    bubbles: true,
+  if (button === 'right') {
+    await canvas.click({ position: at, button })
+    return
   }
-  await canvas.dispatchEvent(button === 'left' ? 'click' : 'contextmenu', init)
+  const box = (await canvas.boundingBox())!
+  await canvas.dispatchEvent('click', { clientX: box.x + at.x, clientY: box.y + at.y, bubbles: true })
 }
 
 /** A direction Ann can walk two tiles in (and back), from the walkability the client loaded. */
@@ -166,6 +164,17 @@ describe('the world in a browser', () => {
       })
     await a.page.waitForTimeout(400)
     expect(await drawnOver(a.page, to.x, to.y)).toBe(true) // the bread's icon
+    const breadAt = await a.page
+      .getByTestId('world-canvas')
+      .evaluate(
+        (el, [x, y]) => (el as unknown as { tavern: Live }).tavern.renderer.screenOf(x!, y!),
+        [to.x, to.y],
+      )
+    await a.page.getByTestId('world-canvas').hover({ position: breadAt })
+    await a.page
+      .locator('.hover-tip')
+      .filter({ hasText: /bread ×3/i })
+      .waitFor()
     await shot(a.page, 'world')
     await clickTile(a.page, to.x, to.y)
     await a.page.locator('[data-item=bread]').waitFor({ timeout: 5000 })
@@ -276,6 +285,10 @@ describe('the world in a browser', () => {
       .waitFor()
     await shot(d.page, 'gear')
     await d.page.getByRole('button', { name: 'Pack' }).click()
+
+    await d.page.getByRole('button', { name: 'Fold the chat away' }).click()
+    await shot(d.page, 'chat-folded')
+    await d.page.getByRole('button', { name: 'Show the chat' }).click()
 
     await d.page.getByTitle('Drop and resume the connection').click()
     await d.page.locator('[data-testid=connection][data-state=reconnecting]').waitFor()

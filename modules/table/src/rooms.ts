@@ -27,6 +27,8 @@ const NOTICES = 'table:rooms'
 export class Rooms {
   private readonly loaded = new Map<string, Room>()
   private readonly loading = new Map<string, Promise<Room | Rejection>>()
+  /** Rooms being flushed and released; a join waits for that instead of finding the lease still taken. */
+  private readonly unloading = new Map<string, Promise<void>>()
   private readonly leases = new Map<string, string>()
   private unsubscribe: (() => Promise<void>) | undefined
   private lastRenewal = 0
@@ -83,7 +85,8 @@ export class Rooms {
     if (room) return Promise.resolve(room)
     let loading = this.loading.get(sessionId)
     if (!loading) {
-      loading = this.load(sessionId).finally(() => this.loading.delete(sessionId))
+      const unloaded = this.unloading.get(sessionId) ?? Promise.resolve()
+      loading = unloaded.then(() => this.load(sessionId)).finally(() => this.loading.delete(sessionId))
       this.loading.set(sessionId, loading)
     }
     return loading
@@ -122,13 +125,26 @@ export class Rooms {
     return room.run(async () => {
       if (room.closed || room.present.size > 0) return
       room.closed = true
+      const done = (async () => {
+        try {
+          await this.state.evict(room.id)
+        } finally {
+          await this.release(room.id)
+          this.unloading.delete(room.id)
+        }
+      })()
+      this.unloading.set(
+        room.id,
+        done.catch(() => undefined),
+      )
       this.loaded.delete(room.id)
-      try {
-        await this.state.evict(room.id)
-      } finally {
-        await this.release(room.id)
-      }
+      await done
     })
+  }
+
+  /** Whether a room is loaded here or still being unloaded (tests). */
+  busy(sessionId: string): boolean {
+    return this.loaded.has(sessionId) || this.unloading.has(sessionId)
   }
 
   private async load(sessionId: string): Promise<Room | Rejection> {

@@ -242,7 +242,7 @@ describe('a tabletop session survives restarts and keeps its log', () => {
     await gm.send('table.leave', { sessionId })
     expect(rooms().get(sessionId)).toBeDefined()
     p1.client.close()
-    await until(() => rooms().get(sessionId) === undefined, 3000, 'unloaded')
+    await until(() => !rooms().busy(sessionId), 3000, 'unloaded')
     const [state] = await server.db.query<{ n: number | string }>(
       'SELECT count(*) AS n FROM table_rooms WHERE session_id = $1',
       [sessionId],

@@ -39,6 +39,7 @@ export function ChatPanel({ client, me, notify }: Props) {
   const [tab, setTab] = useState<Tab>('all')
   const [text, setText] = useState('')
   const [unread, setUnread] = useState(0)
+  const [folded, setFolded] = useState(false)
   const input = useRef<HTMLInputElement>(null)
   const box = useRef<HTMLDivElement>(null)
   const add = (l: Line) => setLines((ls) => (ls.some((x) => x.id === l.id) ? ls : [...ls.slice(-150), l]))
@@ -97,7 +98,7 @@ export function ChatPanel({ client, me, notify }: Props) {
   }
 
   return (
-    <div className="chat panel world-chat" data-testid="chat">
+    <div className={`chat panel world-chat ${folded ? 'folded' : ''}`} data-testid="chat">
       <div className="tabsbar">
         {TABS.map((t) => (
           <button
@@ -113,6 +114,15 @@ export function ChatPanel({ client, me, notify }: Props) {
             {t.id === 'dm' && unread > 0 && <span className="badge-count">{unread}</span>}
           </button>
         ))}
+        <button
+          type="button"
+          className="fold"
+          onClick={() => setFolded((f) => !f)}
+          title={folded ? 'Show the chat' : 'Fold the chat away'}
+          aria-label={folded ? 'Show the chat' : 'Fold the chat away'}
+        >
+          {folded ? '▴' : '▾'}
+        </button>
       </div>
       <div className="lines" ref={box}>
         {lines

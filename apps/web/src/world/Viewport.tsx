@@ -87,6 +87,20 @@ export function Viewport({ store, assets, client, notify, controllerRef }: Props
     }
   }, [store, assets, client, notify, controllerRef])
 
+  useEffect(() => {
+    if (!menu) return
+    const close = (e: Event) => {
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !(e.target as Element).closest('.ctx-menu'))
+        setMenu(null)
+    }
+    window.addEventListener('keydown', close)
+    window.addEventListener('pointerdown', close)
+    return () => {
+      window.removeEventListener('keydown', close)
+      window.removeEventListener('pointerdown', close)
+    }
+  }, [menu])
+
   const at = (e: MouseEvent) => {
     const rect = canvas.current!.getBoundingClientRect()
     return renderer.current!.tileAt(e.clientX - rect.left, e.clientY - rect.top)
@@ -182,8 +196,33 @@ export function Viewport({ store, assets, client, notify, controllerRef }: Props
     setMenu({ x: e.clientX - rect.left, y: e.clientY - rect.top, title, options })
   }
 
+  const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null)
+  /** What a tile holds, in words, for the hover tip. */
+  const describe = (x: number, y: number): string | null => {
+    const names: string[] = []
+    for (const p of store.players.values()) if (p.x === x && p.y === y) names.push(p.name)
+    for (const n of store.npcs.values())
+      if (n.mode !== 'dead' && x >= n.x && y >= n.y && x < n.x + n.width && y < n.y + n.height)
+        names.push(n.attackable ? `${n.name} (${n.hp}/${n.maxHp} HP)` : n.name)
+    for (const it of store.items.values())
+      if (it.x === x && it.y === y)
+        names.push(
+          `${assets.items.get(it.item)?.name ?? it.item}${it.quantity > 1 ? ` ×${it.quantity}` : ''}`,
+        )
+    return names.length ? names.join(' · ') : null
+  }
   const move = (e: MouseEvent) => {
-    if (renderer.current) renderer.current.hover = at(e)
+    if (!renderer.current) return
+    const t = at(e)
+    const prev = renderer.current.hover
+    renderer.current.hover = t
+    const rect = canvas.current!.getBoundingClientRect()
+    if (prev && prev.x === t.x && prev.y === t.y && tip) {
+      setTip({ ...tip, x: e.clientX - rect.left, y: e.clientY - rect.top })
+      return
+    }
+    const text = describe(t.x, t.y)
+    setTip(text ? { x: e.clientX - rect.left, y: e.clientY - rect.top, text } : null)
   }
 
   const drop = (e: DragEvent) => {
@@ -205,10 +244,18 @@ export function Viewport({ store, assets, client, notify, controllerRef }: Props
         onClick={click}
         onContextMenu={openMenu}
         onMouseMove={move}
-        onMouseLeave={() => renderer.current && (renderer.current.hover = null)}
+        onMouseLeave={() => {
+          if (renderer.current) renderer.current.hover = null
+          setTip(null)
+        }}
         onDragOver={(e) => e.preventDefault()}
         onDrop={drop}
       />
+      {tip && !menu && (
+        <div className="hover-tip" style={{ left: tip.x + 14, top: tip.y + 10 }}>
+          {tip.text}
+        </div>
+      )}
       {menu && (
         <div className="ctx-menu panel" style={{ left: menu.x, top: menu.y }}>
           <div className="ctx-title">{menu.title}</div>

@@ -37,7 +37,13 @@ export function WorldPage({ session }: { session: Session }) {
   }, [])
 
   useEffect(() => {
-    loadAssets(client.rest, () => freshToken(client)).then(setAssets, (e) => setError(describeError(e)))
+    loadAssets(client.rest, () => freshToken(client)).then(setAssets, (e) =>
+      setError(
+        (e as { code?: string }).code === 'sys.route_not_found'
+          ? 'This Tavern has no world to walk in. The Table is open, though.'
+          : describeError(e),
+      ),
+    )
   }, [client])
 
   const entering = useRef(false)
