@@ -142,6 +142,10 @@ describe('playing the world: combat, death, items, trades, persistence', () => {
 
   it('finds everything as it was after logging out and a server restart', async () => {
     const a = await enterWorld(server.url)
+    // b stays online through the restart: the shutdown saves it too.
+    const b = await enterWorld(server.url)
+    await b.client.request('world.inventory.move', { from: 0, to: 20 })
+    const bBefore = await b.client.request('world.state', {})
     await sleep(160)
     let moved = await a.client.request('world.move', { dir: 'down' }).catch(() => null)
     if (!moved) {
@@ -169,6 +173,11 @@ describe('playing the world: combat, death, items, trades, persistence', () => {
     expect(after.inventory).toEqual(before.inventory)
     expect(after.skills).toEqual(before.skills)
     expect(after.appearance).toEqual(before.appearance)
+    b.client.close()
+    const bAgain = await enterWorld(server.url, b.name)
+    expect(bAgain.enter.self.inventory).toEqual(bBefore.inventory)
+    expect({ x: bAgain.enter.self.x, y: bAgain.enter.self.y }).toEqual({ x: bBefore.x, y: bBefore.y })
+    bAgain.client.close()
     again.client.close()
   })
 })

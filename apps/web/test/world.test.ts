@@ -214,12 +214,14 @@ describe('the world in a browser', () => {
     await c.page.getByRole('button', { name: 'Later' }).click()
     await expect.poll(async () => (await world(c.page)).npcs.length, { timeout: 10_000 }).toBeGreaterThan(0)
     const me = (await world(c.page)).self!
-    const splats = () =>
-      c.page
-        .getByTestId('world-canvas')
-        .evaluate((el) => (el as unknown as { tavern: Live }).tavern.store.splats.length)
-    // Guards wander: click the nearest one where it stands now, again if it walked off before the first blow.
-    for (let attempt = 0; attempt < 5 && (await splats()) === 0; attempt++) {
+    const live = () =>
+      c.page.getByTestId('world-canvas').evaluate((el) => {
+        const s = (el as unknown as { tavern: Live }).tavern.store
+        return { swings: s.swings, splats: s.splats.length, fighting: !!s.self?.target, dead: !!s.self?.dead }
+      })
+    // Guards wander and give up the chase: click the nearest one where it stands now whenever we are not
+    // fighting, until the first blows land and then until we fall.
+    const engage = async () => {
       const w = await world(c.page)
       const at = w.self!
       const guard = w.npcs
@@ -229,14 +231,20 @@ describe('the world in a browser', () => {
             Math.abs(p.x - at.x) + Math.abs(p.y - at.y) - (Math.abs(q.x - at.x) + Math.abs(q.y - at.y)),
         )[0]!
       await clickTile(c.page, guard.x, guard.y)
-      await expect
-        .poll(splats, { timeout: 8000 })
-        .toBeGreaterThan(0)
-        .catch(() => undefined)
     }
-    expect(await splats()).toBeGreaterThan(0)
-    await shot(c.page, 'combat')
-    await c.page.getByText('You have fallen').waitFor({ timeout: 45_000 })
+    const started = Date.now()
+    let shown = false
+    while (!(await live()).dead && Date.now() - started < 70_000) {
+      const now = await live()
+      if (now.splats > 0 && !shown) {
+        await shot(c.page, 'combat')
+        shown = true
+      }
+      if (!now.fighting) await engage()
+      await c.page.waitForTimeout(2500)
+    }
+    expect((await live()).swings).toBeGreaterThan(0)
+    await c.page.getByText('You have fallen').waitFor({ timeout: 5000 })
     await shot(c.page, 'death')
     await c.page.getByText('You have fallen').waitFor({ state: 'detached', timeout: 15_000 })
     await expect
@@ -244,7 +252,7 @@ describe('the world in a browser', () => {
       .toMatchObject({ x: me.x, y: me.y })
     expect(c.errors).toEqual([])
     await c.context.close()
-  }, 90_000)
+  }, 110_000)
 
   it('explains errors in words, shows the shortcuts, resumes a dropped connection and logs out', async () => {
     const d = await openPage(browser, server.url, { width: 800, height: 600 })

@@ -131,6 +131,8 @@ export async function createKernel(opts: KernelOptions): Promise<Kernel> {
       log: log.child({ component: 'state' }),
       processId,
       flushIntervalMs: config.state.flushIntervalMs,
+      // PGlite runs in this thread: smaller batches keep each flush step short enough not to stall the game.
+      batchSize: rawDb.dialect === 'pglite' ? 250 : 1000,
       metrics: registry,
     })
     const timedHandlers: Record<string, TimedEventHandler> = {}

@@ -55,6 +55,8 @@ export class WorldStore {
   items = new Map<string, WorldGroundItemView>()
   motion = new Map<string, Motion>()
   splats: Splat[] = []
+  /** Every swing seen so far (splats fade; this does not). */
+  swings = 0
   floats: FloatText[] = []
   trade: WorldTradeView | null = null
   tradeRequests: { userId: string; username: string }[] = []
@@ -190,6 +192,7 @@ export class WorldStore {
   }
 
   splat(p: EventPayload<'world.combat'>, now: number): void {
+    this.swings++
     this.splats.push({
       key: ++this.seq,
       kind: p.target.kind,

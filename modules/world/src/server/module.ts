@@ -50,9 +50,9 @@ export const worldModule = defineModule<WorldConfig, WorldService>({
     { name: 'world.send', hz: ctx.config.sendHz * ctx.config.sendSlices, run: (t) => send(w, t.now, t.n) },
   ],
   sessions: (_ctx, w) => ({
-    onSessionEnd: async (session) => {
+    onSessionEnd: async (session, reason) => {
       const p = w.players.get(session.user.userId)
-      if (p && p.session === session) await leave(w, p, 'disconnected')
+      if (p && p.session === session) await leave(w, p, reason === 'shutdown' ? 'shutdown' : 'disconnected')
     },
   }),
   onReady: async (ctx, w) => {
@@ -61,7 +61,7 @@ export const worldModule = defineModule<WorldConfig, WorldService>({
     startSim(w, ctx.clock.now())
   },
   onShutdown: async (_ctx, w) => {
-    await Promise.all([...w.players.values()].map((p) => leave(w, p, 'disconnected')))
+    await Promise.all([...w.players.values()].map((p) => leave(w, p, 'shutdown')))
     for (const m of w.maps.values()) m.groundDirty = true
     await Promise.all([...w.maps.values()].map((m) => w.persistGround(m)))
   },

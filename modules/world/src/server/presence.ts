@@ -106,7 +106,7 @@ function normalise(w: WorldService, r: PlayerRecord, username: string): PlayerRe
 export function leave(
   w: WorldService,
   p: PlayerEntity,
-  reason: 'left' | 'replaced' | 'disconnected',
+  reason: 'left' | 'replaced' | 'disconnected' | 'shutdown',
 ): Promise<void> {
   if (w.players.get(p.userId) !== p) return w.awaitLeave(p.userId)
   cancelTradeOf(w, p, 'left')
@@ -126,7 +126,8 @@ export function leave(
       .leave(channelOf(m.id), p.session)
       .catch(() => undefined)
     await Promise.all([saved, ground])
-    await w.store.players.evict(p.userId)
+    // At shutdown the final flush writes everyone in one bulk pass; evicting one by one would only slow it.
+    if (reason !== 'shutdown') await w.store.players.evict(p.userId)
   })()
   return w.trackLeave(
     p.userId,
