@@ -3,7 +3,7 @@
  * a capacity above any step. New players are spread over random walkable tiles of the starter world (a bench-only
  * shortcut: real players walk there), so the load resembles a populated world rather than one crowded spawn.
  */
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chatModule } from '@tavern/chat'
@@ -15,6 +15,7 @@ import { changeMap } from '../../modules/world/src/server/presence.ts'
 const env: Record<string, string> = {}
 for (const k of ['DATABASE_URL', 'VALKEY_URL', 'TAVERN_HOT_PREFIX', 'TAVERN_WS_REPLAY_EVENTS'])
   if (process.env[k]) env[k] = process.env[k]!
+const dataDir = mkdtempSync(join(tmpdir(), 'tavern-bench-world-'))
 const config = loadConfig(env, {
   server: {
     host: '127.0.0.1',
@@ -24,7 +25,12 @@ const config = loadConfig(env, {
   },
   // World updates come ten times a second: 200 events is 20 s of resume window, and keeps the retained
   // frames (and the garbage collector's work) proportional to what a resume can use.
-  gateway: { floodPerSec: 100_000, floodBurst: 100_000, maxConnections: 100_000, ...(env.TAVERN_WS_REPLAY_EVENTS ? {} : { replayEvents: 200 }) },
+  gateway: {
+    floodPerSec: 100_000,
+    floodBurst: 100_000,
+    maxConnections: 100_000,
+    ...(env.TAVERN_WS_REPLAY_EVENTS ? {} : { replayEvents: 200 }),
+  },
   modules: {
     settings: {
       accounts: { argon2: { memoryCost: 64, timeCost: 1 }, throttle: { registerPerIp: 1_000_000 } },
@@ -54,4 +60,11 @@ setInterval(() => {
   }
 }, 100).unref()
 process.stdout.write(`${JSON.stringify({ url })}\n`)
-process.on('SIGTERM', () => void kernel.stop().then(() => process.exit(0)))
+process.on(
+  'SIGTERM',
+  () =>
+    void kernel.stop().finally(() => {
+      rmSync(dataDir, { recursive: true, force: true })
+      process.exit(0)
+    }),
+)

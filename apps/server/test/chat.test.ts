@@ -1,5 +1,5 @@
 import { chatModule } from '@tavern/chat'
-import { type TestServer, startTestServer } from '@tavern/server/testing'
+import { startTestServer, type TestServer } from '@tavern/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collect, connectedClient, uniqueName, until } from './helpers.ts'
 
@@ -9,7 +9,9 @@ describe('chat rules', () => {
   beforeAll(async () => {
     server = await startTestServer({
       modules: [chatModule],
-      config: { modules: { settings: { accounts: { adminUsernames: [adminName] }, chat: { globalMaxLength: 20 } } } },
+      config: {
+        modules: { settings: { accounts: { adminUsernames: [adminName] }, chat: { globalMaxLength: 20 } } },
+      },
     })
   })
   afterAll(() => server?.close())
@@ -23,17 +25,25 @@ describe('chat rules', () => {
         { name: 'announcements', canPost: false, maxLength: 2000 },
       ]),
     )
-    await expect(client.request('chat.send', { channel: 'announcements', text: 'hi' })).rejects.toMatchObject({ code: 'chat.forbidden' })
-    await expect(client.request('chat.send', { channel: 'global', text: 'x'.repeat(21) })).rejects.toMatchObject({
+    await expect(client.request('chat.send', { channel: 'announcements', text: 'hi' })).rejects.toMatchObject(
+      { code: 'chat.forbidden' },
+    )
+    await expect(
+      client.request('chat.send', { channel: 'global', text: 'x'.repeat(21) }),
+    ).rejects.toMatchObject({
       code: 'chat.too_long',
       details: { maxLength: 20 },
     })
-    await expect(client.request('chat.send', { channel: 'global', text: ' \n\t ' })).rejects.toMatchObject({ code: 'chat.empty' })
+    await expect(client.request('chat.send', { channel: 'global', text: ' \n\t ' })).rejects.toMatchObject({
+      code: 'chat.empty',
+    })
     await new Promise((r) => setTimeout(r, 1100)) // chat.send allows 3 at once, then one a second
     await expect(client.request('chat.send', { channel: 'nowhere', text: 'hi' })).rejects.toMatchObject({
       code: 'chat.channel_not_found',
     })
-    await expect(client.request('chat.history', { channel: 'dm:a:b' })).rejects.toMatchObject({ code: 'chat.not_member' })
+    await expect(client.request('chat.history', { channel: 'dm:a:b' })).rejects.toMatchObject({
+      code: 'chat.not_member',
+    })
     client.close()
   })
 
@@ -46,11 +56,16 @@ describe('chat rules', () => {
 
     const res = await fetch(`${server.url}/api/admin/users/${player.welcome.user.userId}/mute`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${admin.client.tokens!.accessToken}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${admin.client.tokens!.accessToken}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ until: Date.now() + 60_000, reason: 'spam' }),
     })
     expect(res.status).toBeLessThan(300)
-    const err = await player.client.request('chat.send', { channel: 'global', text: 'let me talk' }).catch((e) => e)
+    const err = await player.client
+      .request('chat.send', { channel: 'global', text: 'let me talk' })
+      .catch((e) => e)
     expect(err).toMatchObject({ code: 'chat.muted' })
     expect(err.retryAfterMs).toBeGreaterThan(50_000)
     admin.client.close()
@@ -58,7 +73,10 @@ describe('chat rules', () => {
   })
 
   it('delivers room channels across two processes sharing the stores', async () => {
-    const other = await startTestServer({ modules: [chatModule], shared: { db: server.db, hot: server.hot, bus: server.bus } })
+    const other = await startTestServer({
+      modules: [chatModule],
+      shared: { db: server.db, hot: server.hot, bus: server.bus },
+    })
     try {
       const a = await connectedClient(server.url)
       const b = await connectedClient(other.url)

@@ -24,7 +24,8 @@ describe('the table page in a browser', () => {
   it('a GM opens a table, a player joins by code, they chat and roll 4d6kh3 with every die shown', async () => {
     const gm = await openPage(browser, `${server.url}/table`)
     const player = await openPage(browser, `${server.url}/table`, { width: 800, height: 600 })
-    await signUp(gm.page, unique('gm'))
+    const gmName = unique('gm')
+    await signUp(gm.page, gmName)
     const playerName = unique('pl')
     await signUp(player.page, playerName)
 
@@ -111,6 +112,14 @@ describe('the table page in a browser', () => {
       .locator('[data-kind=chat]', { hasText: 'Roll for the door' })
       .getByTestId('roll')
       .waitFor()
+
+    // Chat commands: a whisper to the GM and a quick roll.
+    await player.page.getByLabel('Message').fill(`/w ${gmName} I pocket the ring.`)
+    await player.page.getByRole('button', { name: 'Say', exact: true }).click()
+    await gm.page.locator('[data-kind=whisper]', { hasText: 'I pocket the ring.' }).waitFor()
+    await gm.page.getByLabel('Message').fill('/r 2d6+1')
+    await gm.page.getByRole('button', { name: 'Say', exact: true }).click()
+    await player.page.locator('[data-kind=roll]', { hasText: '2d6' }).getByTestId('roll').waitFor()
 
     // The player's connection drops; what the GM says meanwhile arrives after the resume, without a reload.
     await player.page.getByTitle('Drop and resume the connection').click()

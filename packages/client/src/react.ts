@@ -41,10 +41,12 @@ export function useTavern(client: TavernClient | null, options: UseTavernOptions
   )
   const current = useSyncExternalStore(
     subscribe,
-    () =>
-      client && snap.current.state !== client.state
-        ? (snap.current = { state: client.state, detail: undefined })
-        : snap.current,
+    () => {
+      if (!client) return idle
+      // The state may have moved between render and subscription; the snapshot must follow it.
+      if (snap.current.state !== client.state) snap.current = { state: client.state, detail: undefined }
+      return snap.current
+    },
     () => idle,
   )
   const [latencyMs, setLatency] = useState<number | null>(client?.latencyMs ?? null)

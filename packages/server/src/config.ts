@@ -212,6 +212,7 @@ export interface TavernConfig {
     idleTimeoutMs: number
     resumeGraceMs: number
     replayEvents: number
+    replayBytes: number
     maxConnections: number
     floodPerSec: number
     floodBurst: number

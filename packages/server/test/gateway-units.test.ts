@@ -65,6 +65,20 @@ describe('LiveSession', () => {
   })
 })
 
+describe('replay buffer bounds', () => {
+  it('keeps at most the configured bytes, dropping the oldest events', () => {
+    const s = new LiveSession('s1', user, socket().s, 1000, 200)
+    const payload = (i: number) => ({ reason: 'x'.repeat(30), reconnectAfterMs: i })
+    for (let i = 0; i < 20; i++) s.send('server.shutdown', payload(i))
+    const fit = Math.floor(200 / new PreparedEvent('server.shutdown', payload(10)).byteLength(msgpackCodec))
+    expect(fit).toBeGreaterThan(0)
+    expect(s.eventsAfter(20 - fit)?.map((e) => e.seq)).toEqual(
+      Array.from({ length: fit }, (_, i) => 21 - fit + i),
+    )
+    expect(s.eventsAfter(19 - fit)).toBeNull()
+  })
+})
+
 describe('TokenBucket', () => {
   it('allows a burst, then one per period, and says how long to wait', () => {
     const b = new TokenBucket(100, 3, 0)

@@ -83,6 +83,21 @@ export function TableRoom(props: { session: Session; sessionId: string; onLeave:
     const t = text
     setText('')
     const ok = await act(async () => {
+      // `/w name text` whispers to a member; `/r 2d6+1` rolls; anything else is said aloud.
+      const whisper = /^\/w(?:hisper)?\s+(\S+)\s+([\s\S]+)$/.exec(t.trim())
+      const rollCmd = /^\/r(?:oll)?\s+(.+)$/.exec(t.trim())
+      if (rollCmd) {
+        const r = await request('table.roll', { sessionId, formula: rollCmd[1]!, mode })
+        dispatch({ type: 'entry', entry: r.entry })
+        return
+      }
+      if (whisper) {
+        const to = room?.members.find((m) => m.username.toLowerCase() === whisper[1]!.toLowerCase())
+        if (!to) throw new Error(`No one called ${whisper[1]} sits at this table.`)
+        const r = await request('table.whisper', { sessionId, to: [to.userId], text: whisper[2]! })
+        dispatch({ type: 'entry', entry: r.entry })
+        return
+      }
       const r = await request('table.say', { sessionId, text: t })
       dispatch({ type: 'entry', entry: r.entry })
     })
@@ -220,7 +235,7 @@ export function TableRoom(props: { session: Session; sessionId: string; onLeave:
         <form className="row composer" onSubmit={say}>
           <input
             className="grow"
-            placeholder="Say something… ([[1d20]] rolls inline)"
+            placeholder="Say something… [[1d20]] inline · /w name · /r 2d6"
             value={text}
             onChange={(e) => setText(e.target.value)}
             aria-label="Message"

@@ -204,7 +204,8 @@ export class Renderer {
           this.sprite(this.assets.npcs, n.kind, p.x, p.y, p.facing, p.moving, now, dead, n.width, n.height)
           if (!dead) {
             this.name(n.name, (p.x + n.width / 2) * t, p.y * t - 8, n.attackable ? '#ffb0a0' : '#fff3c4')
-            if (n.attackable && n.hp < n.maxHp) this.bar((p.x + n.width / 2) * t, p.y * t - 4, n.hp, n.maxHp)
+            if (n.attackable && (n.hp < n.maxHp || n.mode === 'combat'))
+              this.bar((p.x + n.width / 2) * t, p.y * t - 4, n.hp, n.maxHp)
           }
         },
       })

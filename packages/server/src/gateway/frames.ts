@@ -16,6 +16,16 @@ export class PreparedEvent {
     readonly payload: unknown,
   ) {}
 
+  /** Encoded size in bytes (without the seq), for bounding replay buffers. */
+  byteLength(codec: Codec): number {
+    if (codec.binary) {
+      if (!this.msgpackPrefix) this.msgpack(0)
+      return this.msgpackPrefix!.length
+    }
+    if (this.jsonPrefix === undefined) this.json(0)
+    return this.jsonPrefix!.length
+  }
+
   /** The frame for one session. */
   frame(codec: Codec, seq: number): Buffer | string {
     return codec.binary ? this.msgpack(seq) : this.json(seq)

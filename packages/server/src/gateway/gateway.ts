@@ -283,8 +283,13 @@ export class Gateway {
     // A newer session replaces any older one of the same account, whose cleanup finishes first.
     await directory.endUserSessions(user.userId, 'replaced')
     if (conn.closed) return
-    const session = new LiveSession(randomUUID(), user, conn, config.replayEvents, (t) =>
-      this.deps.metrics.messagesOut(t),
+    const session = new LiveSession(
+      randomUUID(),
+      user,
+      conn,
+      config.replayEvents,
+      config.replayBytes,
+      (t, n) => this.deps.metrics.messagesOut(t, n),
     )
     conn.session = session
     this.reply(conn, env.id, undefined, this.welcome(session, false, 0))

@@ -21,10 +21,13 @@ export class LiveSession implements Session {
   /** Per message type rate limits; kept on the session so reconnecting does not reset them. */
   readonly buckets = new Map<string, TokenBucket>()
   phase: SessionPhase = 'live'
+  /** Codec of the last attached socket: sizes buffered events while the session is suspended. */
+  private replayCodec: Codec
   socket: SessionSocket | null
   graceTimer: NodeJS.Timeout | undefined
   private seq = 0
-  private readonly buffer: Array<{ seq: number; event: PreparedEvent }> = []
+  private readonly buffer: Array<{ seq: number; event: PreparedEvent; bytes: number }> = []
+  private bufferBytes = 0
   /** Events were dropped from the buffer while nobody was listening: a resume can no longer be exact. */
   private gapAfterSeq = 0
 
@@ -33,9 +36,12 @@ export class LiveSession implements Session {
     readonly user: UserRef,
     socket: SessionSocket,
     private readonly bufferLimit: number,
+    /** Bytes of encoded events kept for replay at most: a busy world session must not hold megabytes. */
+    private readonly bufferByteLimit: number = Number.POSITIVE_INFINITY,
     readonly onEvent: (type: string, n: number) => void = () => undefined,
   ) {
     this.socket = socket
+    this.replayCodec = socket.codec
   }
 
   get lastSeq(): number {
@@ -54,10 +60,16 @@ export class LiveSession implements Session {
     if (this.phase === 'ended') return false
     const seq = ++this.seq
     if (this.bufferLimit > 0) {
-      this.buffer.push({ seq, event })
-      if (this.buffer.length > this.bufferLimit) {
-        const dropped = this.buffer.shift()
-        if (dropped && this.phase === 'suspended') this.gapAfterSeq = dropped.seq
+      const bytes = event.byteLength(this.socket?.codec ?? this.replayCodec)
+      this.buffer.push({ seq, event, bytes })
+      this.bufferBytes += bytes
+      while (
+        this.buffer.length > this.bufferLimit ||
+        (this.bufferBytes > this.bufferByteLimit && this.buffer.length > 1)
+      ) {
+        const dropped = this.buffer.shift()!
+        this.bufferBytes -= dropped.bytes
+        if (this.phase === 'suspended') this.gapAfterSeq = dropped.seq
       }
     }
     this.socket?.sendFrame(event.frame(this.socket.codec, seq))
@@ -68,7 +80,7 @@ export class LiveSession implements Session {
    * Events after `lastSeq`, or null when some of them are gone (the client must resync). Events the client
    * had already acknowledged by seq are never sent twice.
    */
-  eventsAfter(lastSeq: number): Array<{ seq: number; event: PreparedEvent }> | null {
+  eventsAfter(lastSeq: number): Array<{ seq: number; event: PreparedEvent; bytes: number }> | null {
     if (lastSeq > this.seq) return null
     if (lastSeq === this.seq) return []
     const first = this.buffer[0]
@@ -79,6 +91,7 @@ export class LiveSession implements Session {
   /** Attaches a new socket and replays what the client missed. */
   attach(socket: SessionSocket, missed: Array<{ seq: number; event: PreparedEvent }>): void {
     this.socket = socket
+    this.replayCodec = socket.codec
     this.phase = 'live'
     this.gapAfterSeq = 0
     for (const { seq, event } of missed) socket.sendFrame(event.frame(socket.codec, seq))
