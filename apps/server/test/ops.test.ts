@@ -10,7 +10,9 @@ describe('operations', () => {
     try {
       const { client } = await connectedClient(server.url)
       await client.request('chat.send', { channel: 'global', text: 'counted' })
-      await expect(client.request('chat.send', { channel: 'global', text: '   ' })).rejects.toMatchObject({ code: 'chat.empty' })
+      await expect(client.request('chat.send', { channel: 'global', text: '   ' })).rejects.toMatchObject({
+        code: 'chat.empty',
+      })
 
       expect(await fetch(`${server.url}/healthz`).then((r) => r.json())).toEqual({ status: 'ok' })
       const ready = await fetch(`${server.url}/readyz`)
@@ -30,8 +32,12 @@ describe('operations', () => {
         expect(metrics).toContain(series)
       }
 
-      const openapi = (await fetch(`${server.url}/openapi.json`).then((r) => r.json())) as { paths: Record<string, unknown> }
-      expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/auth/register', '/api/auth/login']))
+      const openapi = (await fetch(`${server.url}/openapi.json`).then((r) => r.json())) as {
+        paths: Record<string, unknown>
+      }
+      expect(Object.keys(openapi.paths)).toEqual(
+        expect.arrayContaining(['/api/auth/register', '/api/auth/login']),
+      )
       expect((await fetch(`${server.url}/docs`, { redirect: 'follow' })).status).toBe(200)
 
       const protocol = (await fetch(`${server.url}/protocol.json`).then((r) => r.json())) as {
@@ -45,7 +51,10 @@ describe('operations', () => {
   })
 
   it('shuts down gracefully: tells clients, closes with 4010, flushes everything', async () => {
-    const server = await startTestServer({ modules: [chatModule], config: { state: { flushIntervalMs: 600_000 } } })
+    const server = await startTestServer({
+      modules: [chatModule],
+      config: { state: { flushIntervalMs: 600_000 } },
+    })
     const { client } = await connectedClient(server.url)
     const shutdown = collect(client, 'server.shutdown')
     let closeCode: number | undefined
@@ -54,7 +63,11 @@ describe('operations', () => {
     })
     await client.request('chat.send', { channel: 'global', text: 'said just before the end' })
     const rows = async () =>
-      (await server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM chat_messages WHERE text = $1`, ['said just before the end']))[0]!.n
+      (
+        await server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM chat_messages WHERE text = $1`, [
+          'said just before the end',
+        ])
+      )[0]!.n
     expect(await rows()).toBe(0) // still only in the hot store
     await server.stop()
     await until(() => closeCode !== undefined, 3000, 'close')

@@ -104,7 +104,9 @@ describe('a real embedded server process', () => {
     // The lock of the killed process is stale: a new process takes it over and finds the account.
     const third = await startServerProcess(env)
     const again = client(third.url)
-    await expect(again.login(name, 'correct horse battery')).resolves.toMatchObject({ user: { username: name } })
+    await expect(again.login(name, 'correct horse battery')).resolves.toMatchObject({
+      user: { username: name },
+    })
     expect(await fetch(`${third.url}/readyz`).then((r) => r.status)).toBe(200)
     third.child.kill('SIGTERM')
     expect(await third.exited).toBe(0)
