@@ -1,5 +1,5 @@
 import type { TavernClient } from '@tavern/client'
-import type { ResponsePayload, WorldEquipmentSlot } from '@tavern/protocol'
+import { type ResponsePayload, type WorldEquipmentSlot, worldEquipmentSlot } from '@tavern/protocol'
 import { type DragEvent, useEffect, useState } from 'react'
 import { describeError } from '../errors.ts'
 import type { Assets } from './assets.ts'
@@ -13,19 +13,7 @@ type Props = {
   onAppearance: () => void
 }
 
-const EQUIPMENT: WorldEquipmentSlot[] = [
-  'head',
-  'cape',
-  'amulet',
-  'weapon',
-  'body',
-  'shield',
-  'legs',
-  'gloves',
-  'boots',
-  'ring',
-  'ammo',
-]
+const EQUIPMENT: readonly WorldEquipmentSlot[] = worldEquipmentSlot.options
 const TABS = ['Pack', 'Gear', 'Skills', 'Options'] as const
 
 /** The right-hand panels: inventory, equipment, skills and options. */

@@ -1,3 +1,4 @@
+import { worldEquipmentSlot } from '@tavern/protocol'
 import { z } from 'zod'
 
 export const rarities = ['poor', 'common', 'uncommon', 'rare', 'epic', 'legendary'] as const
@@ -14,19 +15,8 @@ export const itemCategories = [
 ] as const
 export type ItemCategory = (typeof itemCategories)[number]
 
-export const equipmentSlots = [
-  'head',
-  'cape',
-  'amulet',
-  'weapon',
-  'body',
-  'shield',
-  'legs',
-  'gloves',
-  'boots',
-  'ring',
-  'ammo',
-] as const
+/** The 11 equipment slots, in display order; the protocol package owns the list. */
+export const equipmentSlots = worldEquipmentSlot.options
 export type EquipmentSlot = (typeof equipmentSlots)[number]
 
 export const npcBehaviours = ['passive', 'neutral', 'aggressive', 'guard', 'merchant', 'quest_giver'] as const
