@@ -88,11 +88,14 @@ export class SpatialGrid<P extends Placed, N extends Placed, I extends Placed> {
     }
   }
 
-  /** Whether any cell around (x, y) changed after `since`. */
+  /**
+   * Whether any cell around (x, y) changed in or after round `since`. A change stamped with the round of the last
+   * scan may have come after that scan, so it counts (at worst one extra scan).
+   */
   changedSince(x: number, y: number, radius: number, since: number): boolean {
     let changed = false
     this.around(x, y, radius, (c) => {
-      if (c.changedAt > since) changed = true
+      if (c.changedAt >= since) changed = true
     })
     return changed
   }

@@ -50,6 +50,12 @@ export async function enter(
   const m = w.mapOf(p)
   m.addPlayer(p)
   await w.persist(p)
+  // A send round may have run while the record was being stored, before the client has our reply to read its
+  // updates against: forget what was sent so the first round after the reply describes everything again.
+  p.knownPlayers.clear()
+  p.knownNpcs.clear()
+  p.knownItems.clear()
+  p.rescan = true
   void w.ctx
     .use('chat')
     .join(channelOf(m.id), session)
