@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startTestServer, type TestServer } from '@tavern/server/testing'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import { builtinModules } from '../../server/src/app.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 /** Screenshots land here (git-ignored); CI keeps them as artifacts. */
@@ -64,4 +67,21 @@ export async function shot(page: Page, name: string): Promise<string> {
   const file = join(artifacts, `${name}.png`)
   await page.screenshot({ path: file })
   return file
+}
+
+/** Starts Tavern with every built-in module and Chromium for one test file, and stops both after it. */
+export function serverAndBrowser(): { readonly server: TestServer; readonly browser: Browser } {
+  const env = {} as { server: TestServer; browser: Browser }
+  beforeAll(async () => {
+    ensureBuilt()
+    ;[env.server, env.browser] = await Promise.all([
+      startTestServer({ modules: Object.values(builtinModules) }),
+      launch(),
+    ])
+  }, 120_000)
+  afterAll(async () => {
+    await env.browser?.close()
+    await env.server?.close()
+  })
+  return env
 }

@@ -1,29 +1,14 @@
-import { startTestServer, type TestServer } from '@tavern/server/testing'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { builtinModules } from '../../server/src/app.ts'
-import { ensureBuilt, launch, openPage, shot, signUp } from './browser.ts'
+import { describe, expect, it } from 'vitest'
+import { openPage, serverAndBrowser, shot, signUp } from './browser.ts'
 
 const unique = (p: string) => `${p}${Date.now() % 1_000_000}${Math.floor(Math.random() * 100)}`
 
 describe('the table page in a browser', () => {
-  let server: TestServer
-  let browser: Browser
-  beforeAll(async () => {
-    ensureBuilt()
-    ;[server, browser] = await Promise.all([
-      startTestServer({ modules: Object.values(builtinModules) }),
-      launch(),
-    ])
-  }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const env = serverAndBrowser()
 
   it('a GM opens a table, a player joins by code, they chat and roll 4d6kh3 with every die shown', async () => {
-    const gm = await openPage(browser, `${server.url}/table`)
-    const player = await openPage(browser, `${server.url}/table`, { width: 800, height: 600 })
+    const gm = await openPage(env.browser, `${env.server.url}/table`)
+    const player = await openPage(env.browser, `${env.server.url}/table`, { width: 800, height: 600 })
     const gmName = unique('gm')
     await signUp(gm.page, gmName)
     const playerName = unique('pl')

@@ -1,10 +1,8 @@
-import { startTestServer, type TestServer } from '@tavern/server/testing'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { builtinModules } from '../../server/src/app.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import type { Renderer } from '../src/world/renderer.ts'
 import type { Chunk, WorldStore } from '../src/world/store.ts'
-import { ensureBuilt, launch, openPage, shot, signUp } from './browser.ts'
+import { openPage, serverAndBrowser, shot, signUp } from './browser.ts'
 
 /** What the client hangs on its canvas element for tests. */
 type Live = { store: WorldStore; renderer: Renderer }
@@ -94,23 +92,11 @@ async function freeDirection(page: Page, from: { x: number; y: number }) {
 }
 
 describe('the world in a browser', () => {
-  let server: TestServer
-  let browser: Browser
-  beforeAll(async () => {
-    ensureBuilt()
-    ;[server, browser] = await Promise.all([
-      startTestServer({ modules: Object.values(builtinModules) }),
-      launch(),
-    ])
-  }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const env = serverAndBrowser()
 
   it('two players sign up, see each other move, chat and pick up an item', async () => {
-    const a = await openPage(browser, server.url)
-    const b = await openPage(browser, server.url, { width: 800, height: 600 })
+    const a = await openPage(env.browser, env.server.url)
+    const b = await openPage(env.browser, env.server.url, { width: 800, height: 600 })
     const nameA = unique('ann')
     const nameB = unique('bob')
     await signUp(a.page, nameA)
@@ -209,7 +195,7 @@ describe('the world in a browser', () => {
   }, 90_000)
 
   it('fights a guard with hit splats on the canvas, falls, and rises again at the spawn', async () => {
-    const c = await openPage(browser, server.url, { width: 1920, height: 1080 })
+    const c = await openPage(env.browser, env.server.url, { width: 1920, height: 1080 })
     await signUp(c.page, unique('cal'))
     await c.page.getByRole('button', { name: 'Later' }).click()
     await expect.poll(async () => (await world(c.page)).npcs.length, { timeout: 10_000 }).toBeGreaterThan(0)
@@ -255,7 +241,7 @@ describe('the world in a browser', () => {
   }, 110_000)
 
   it('explains errors in words, shows the shortcuts, resumes a dropped connection and logs out', async () => {
-    const d = await openPage(browser, server.url, { width: 800, height: 600 })
+    const d = await openPage(env.browser, env.server.url, { width: 800, height: 600 })
     const name = unique('dee')
     await d.page.fill('#username', name)
     await d.page.fill('#password', 'not the right one')
