@@ -1,6 +1,9 @@
 import { chatModule } from '@tavern/chat'
+import { TavernClient } from '@tavern/client'
+import { CloseCode } from '@tavern/protocol'
 import { startTestServer, type TestServer } from '@tavern/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { collect, connectedClient, uniqueName, until } from './helpers.ts'
 
 describe('chat rules', () => {
@@ -72,6 +75,28 @@ describe('chat rules', () => {
     player.client.close()
   })
 
+  it('closes a banned user’s socket with 4003 and does not let the client reconnect', async () => {
+    // The admin registered in the test above.
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: adminName, password: 'correct horse battery' }),
+    })
+    const adminToken = ((await login.json()) as { accessToken: string }).accessToken
+    const player = await connectedClient(server.url)
+    const states: Array<{ state: string; code?: number }> = []
+    player.client.onState((state, d) => states.push({ state, code: d?.code }))
+    const res = await fetch(`${server.url}/api/admin/users/${player.welcome.user.userId}/ban`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'cheating' }),
+    })
+    expect(res.status).toBeLessThan(300)
+    await until(() => states.some((s) => s.state === 'closed'), 3000, 'banned socket closed')
+    expect(states.find((s) => s.code !== undefined)?.code).toBe(CloseCode.FORBIDDEN)
+    expect(states.some((s) => s.state === 'reconnecting')).toBe(false)
+  })
+
   it('delivers room channels across two processes sharing the stores', async () => {
     const other = await startTestServer({
       modules: [chatModule],
@@ -91,12 +116,7 @@ describe('chat rules', () => {
       a.client.onState((_s, d) => {
         code ??= d?.code
       })
-      const again = await connectedClient(other.url, undefined, {}).catch(() => null)
-      again?.client.close()
-      const a2 = new (a.client.constructor as typeof import('@tavern/client').TavernClient)({
-        url: other.url,
-        WebSocket: (await import('ws')).default as never,
-      })
+      const a2 = new TavernClient({ url: other.url, WebSocket: WebSocket as never })
       await a2.login(a.name, 'correct horse battery')
       await a2.connect()
       await until(() => code === 4009, 3000, 'replaced across processes')

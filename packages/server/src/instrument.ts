@@ -5,25 +5,35 @@ type Observe = (ms: number, ok: boolean) => void
 
 /** Times every promise-returning call of `target` (except those in `skip`); returns a proxy with the same type. */
 function timed<T extends object>(target: T, observe: Observe, skip: ReadonlySet<string | symbol>): T {
+  // One wrapper per method, made on first use: the hot path allocates nothing per call.
+  const wrappers = new Map<string | symbol, unknown>()
   return new Proxy(target, {
     get(t, prop, receiver) {
       const v = Reflect.get(t, prop, receiver)
-      if (typeof v !== 'function' || skip.has(prop)) return typeof v === 'function' ? v.bind(t) : v
-      return (...args: unknown[]) => {
-        const start = performance.now()
-        const r = (v as (...a: unknown[]) => unknown).apply(t, args)
-        if (!(r instanceof Promise)) return r
-        return r.then(
-          (value) => {
-            observe(performance.now() - start, true)
-            return value
-          },
-          (err: unknown) => {
-            observe(performance.now() - start, false)
-            throw err
-          },
-        )
+      if (typeof v !== 'function') return v
+      let w = wrappers.get(prop)
+      if (w === undefined) {
+        const fn = v as (...a: unknown[]) => unknown
+        w = skip.has(prop)
+          ? fn.bind(t)
+          : (...args: unknown[]) => {
+              const start = performance.now()
+              const r = fn.apply(t, args)
+              if (!(r instanceof Promise)) return r
+              return r.then(
+                (value) => {
+                  observe(performance.now() - start, true)
+                  return value
+                },
+                (err: unknown) => {
+                  observe(performance.now() - start, false)
+                  throw err
+                },
+              )
+            }
+        wrappers.set(prop, w)
       }
+      return w
     },
   })
 }

@@ -21,7 +21,6 @@ import type {
   SessionHooks,
   SystemDef,
 } from './module.ts'
-import { reject } from './module.ts'
 import { orderModules, validateModuleConfig } from './modules.ts'
 import { createRandom } from './random.ts'
 import { schedulerMigrations } from './scheduler/migrations.ts'
@@ -296,4 +295,3 @@ export async function createKernel(opts: KernelOptions): Promise<Kernel> {
   }
 }
 
-export { reject }

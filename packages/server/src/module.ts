@@ -41,7 +41,7 @@ export interface Session {
   readonly data: Map<string, unknown>
 }
 
-export type SessionEndReason = 'disconnected' | 'replaced' | 'kicked' | 'shutdown' | 'logout'
+export type SessionEndReason = 'disconnected' | 'replaced' | 'kicked' | 'banned' | 'shutdown' | 'logout'
 
 /** What modules can ask of the realtime layer. */
 export interface Sessions {

@@ -13,6 +13,7 @@ const closeCodeFor: Record<SessionEndReason, number> = {
   disconnected: 1000,
   replaced: CloseCode.REPLACED,
   kicked: CloseCode.KICKED,
+  banned: CloseCode.FORBIDDEN,
   shutdown: CloseCode.SERVER_SHUTDOWN,
   logout: 1000,
 }
@@ -102,8 +103,8 @@ export class SessionDirectory implements Sessions {
     return this.byUser.has(userId) || (await this.whereIs(userId)) !== null
   }
 
-  async disconnectUser(userId: string, _reason: 'kicked' | 'banned'): Promise<void> {
-    await this.endUserSessions(userId, 'kicked')
+  async disconnectUser(userId: string, reason: 'kicked' | 'banned'): Promise<void> {
+    await this.endUserSessions(userId, reason)
   }
 
   /** Registers a fresh session and runs the start hooks. */
