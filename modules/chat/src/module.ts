@@ -169,7 +169,10 @@ export const chatModule = defineModule<ChatConfig, ChatApi>({
         await chat.channels.join(ANNOUNCEMENTS, session, ctx.clock.now())
       },
       onSessionEnd: (session, reason) =>
-        chat.channels.leaveAll(session, reason === 'kicked' || reason === 'banned' ? 'kicked' : 'disconnected'),
+        chat.channels.leaveAll(
+          session,
+          reason === 'kicked' || reason === 'banned' ? 'kicked' : 'disconnected',
+        ),
     }
   },
 })

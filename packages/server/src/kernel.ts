@@ -294,4 +294,3 @@ export async function createKernel(opts: KernelOptions): Promise<Kernel> {
     throw err
   }
 }
-
