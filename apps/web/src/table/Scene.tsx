@@ -1,8 +1,16 @@
 import type { TavernHandle } from '@tavern/client/react'
 import type { SceneToken } from '@tavern/protocol'
-import { type FormEvent, type PointerEvent, useRef, useState } from 'react'
+import { type PointerEvent, useRef, useState } from 'react'
 import { describeError } from '../errors.ts'
 import type { RoomState } from './room-state.ts'
+import {
+  type Cell,
+  cellsBetween,
+  type SceneActionInput,
+  type SceneTool,
+  SceneTools,
+  type Selection,
+} from './SceneTools.tsx'
 
 type Props = { room: RoomState; request: TavernHandle['request']; onError: (e: string | null) => void }
 
@@ -10,18 +18,36 @@ const COLOURS = ['#c0392b', '#2e86c1', '#27ae60', '#8e44ad', '#d68910', '#16a085
 const colourOf = (id: string) =>
   COLOURS[[...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % COLOURS.length]
 
-/** The battle map: the grid, fog, and tokens you can drag when they are yours (GMs drag any). */
+/**
+ * The battle map: the grid, fog, and tokens you can drag when they are yours (GMs drag any). The GM also
+ * selects tokens to hide or show them, draws fog rectangles with the fog tool and selects fog to reveal it.
+ * Players only ever receive what they may see: fog is opaque for them, translucent for the GM.
+ */
 export function Scene({ room, request, onError }: Props) {
   const { grid, tokens, fog, mapUrl } = room.scene
   const gm = room.you.role === 'gm'
   const svg = useRef<SVGSVGElement>(null)
   const [drag, setDrag] = useState<{ id: string; x: number; y: number } | null>(null)
-  const [tokenName, setTokenName] = useState('')
-  const [owner, setOwner] = useState('')
+  const [sketch, setSketch] = useState<{ from: Cell; to: Cell } | null>(null)
+  const [tool, setTool] = useState<SceneTool>('move')
+  const [selected, setSelected] = useState<Selection>(null)
   const cell = grid.cell
   const W = grid.w * cell
   const H = grid.h * cell
   const sessionId = room.session.id
+  const drawing = gm && tool === 'fog'
+
+  const send = (action: SceneActionInput) =>
+    request('table.scene', { sessionId, action }).then(
+      () => {
+        onError(null)
+        return true
+      },
+      (e) => {
+        onError(describeError(e))
+        return false
+      },
+    )
 
   const canMove = (t: SceneToken) => gm || t.owner === room.you.userId
   const cellAt = (e: PointerEvent) => {
@@ -34,44 +60,63 @@ export function Scene({ room, request, onError }: Props) {
     }
   }
   const down = (t: SceneToken) => (e: PointerEvent) => {
-    if (!canMove(t)) return
+    if (drawing || !canMove(t)) return
+    e.stopPropagation()
     ;(e.target as Element).setPointerCapture(e.pointerId)
     setDrag({ id: t.id, x: t.x, y: t.y })
   }
+  const downOnFog = (id: string) => (e: PointerEvent) => {
+    if (drawing) return
+    e.stopPropagation()
+    setSelected({ kind: 'fog', id })
+  }
+  /** On the board itself: the fog tool starts a rectangle; otherwise a click on empty ground clears the selection. */
+  const downOnBoard = (e: PointerEvent<SVGSVGElement>) => {
+    if (!drawing) {
+      setSelected(null)
+      return
+    }
+    const c = cellAt(e)
+    if (!c) return
+    e.currentTarget.setPointerCapture(e.pointerId)
+    setSketch({ from: c, to: c })
+  }
   const move = (e: PointerEvent) => {
+    if (sketch) {
+      const c = cellAt(e)
+      if (c && (c.x !== sketch.to.x || c.y !== sketch.to.y)) setSketch({ ...sketch, to: c })
+      return
+    }
     if (!drag) return
     const c = cellAt(e)
     if (c && (c.x !== drag.x || c.y !== drag.y)) setDrag({ ...drag, ...c })
   }
   const up = () => {
+    if (sketch) {
+      setSketch(null)
+      void send({ type: 'fog_add', ...cellsBetween(sketch.from, sketch.to) })
+      return
+    }
     if (!drag) return
     const d = drag
     setDrag(null)
     const t = tokens.find((x) => x.id === d.id)
-    if (t && (t.x !== d.x || t.y !== d.y))
+    if (!t) return
+    if (t.x !== d.x || t.y !== d.y)
       request('table.move', { sessionId, tokenId: d.id, x: d.x, y: d.y }).catch((e) =>
         onError(describeError(e)),
       )
+    else if (gm) setSelected({ kind: 'token', id: t.id })
   }
-  const addToken = (e: FormEvent) => {
-    e.preventDefault()
-    if (!tokenName.trim()) return
-    const taken = new Set(tokens.map((t) => `${t.x},${t.y}`))
-    let x = 0
-    let y = 0
-    for (let i = 0; i < grid.w * grid.h; i++) {
-      x = i % grid.w
-      y = Math.floor(i / grid.w)
-      if (!taken.has(`${x},${y}`)) break
-    }
-    request('table.scene', {
-      sessionId,
-      action: { type: 'add_token', name: tokenName.trim(), owner: owner || null, x, y },
-    }).then(
-      () => setTokenName(''),
-      (err) => onError(describeError(err)),
-    )
+  const cancel = () => {
+    setSketch(null)
+    setDrag(null)
   }
+  const chooseTool = (t: SceneTool) => {
+    setTool(t)
+    setSelected(null)
+  }
+  const preview = sketch && cellsBetween(sketch.from, sketch.to)
 
   return (
     <div className="scene">
@@ -80,8 +125,11 @@ export function Scene({ room, request, onError }: Props) {
           ref={svg}
           viewBox={`0 0 ${W} ${H}`}
           preserveAspectRatio="xMidYMid meet"
+          className={drawing ? 'fog-tool' : undefined}
+          onPointerDown={downOnBoard}
           onPointerMove={move}
           onPointerUp={up}
+          onPointerCancel={cancel}
           data-testid="scene"
         >
           <title>Battle map</title>
@@ -102,72 +150,134 @@ export function Scene({ room, request, onError }: Props) {
                 strokeWidth="1"
               />
             </pattern>
+            <pattern
+              id="fog-hatch"
+              width={cell / 2}
+              height={cell / 2}
+              patternUnits="userSpaceOnUse"
+              patternTransform="rotate(45)"
+            >
+              <rect width={cell / 2} height={cell / 2} fill="#1b120c" fillOpacity="0.5" />
+              <line
+                x1="0"
+                y1="0"
+                x2="0"
+                y2={cell / 2}
+                stroke="#0b0704"
+                strokeOpacity="0.45"
+                strokeWidth={cell / 8}
+              />
+            </pattern>
           </defs>
           <rect width={W} height={H} fill="url(#parch)" />
           {mapUrl && <image href={mapUrl} width={W} height={H} preserveAspectRatio="none" />}
           <rect width={W} height={H} fill="url(#grid)" />
-          {fog.map((f) => (
-            <rect
-              key={f.id}
-              x={f.x * cell}
-              y={f.y * cell}
-              width={f.w * cell}
-              height={f.h * cell}
-              fill="#1b120c"
-              opacity={gm ? 0.55 : 1}
-            />
-          ))}
+          {fog.map((f) => {
+            const on = selected?.kind === 'fog' && selected.id === f.id
+            return (
+              <rect
+                key={f.id}
+                x={f.x * cell}
+                y={f.y * cell}
+                width={f.w * cell}
+                height={f.h * cell}
+                className={`fog ${gm ? 'gm' : ''} ${on ? 'selected' : ''}`}
+                fill={gm ? 'url(#fog-hatch)' : '#1b120c'}
+                stroke={on ? '#d9a441' : gm ? '#f3e6c8' : '#6b4a2f'}
+                strokeOpacity={gm && !on ? 0.6 : 1}
+                strokeWidth={on ? cell * 0.08 : cell * 0.05}
+                strokeDasharray={gm ? `${cell * 0.2} ${cell * 0.12}` : undefined}
+                pointerEvents={gm ? undefined : 'none'}
+                onPointerDown={gm ? downOnFog(f.id) : undefined}
+                data-testid="fog-area"
+                data-fog={f.id}
+              >
+                {gm && <title>Fog: players cannot see into this area</title>}
+              </rect>
+            )
+          })}
           {tokens.map((t) => {
             const at = drag?.id === t.id ? drag : t
             const r = cell * 0.42
+            const on = selected?.kind === 'token' && selected.id === t.id
             return (
               <g
                 key={t.id}
                 transform={`translate(${at.x * cell + cell / 2} ${at.y * cell + cell / 2})`}
-                className={`token ${canMove(t) ? 'movable' : ''} ${t.hidden ? 'hidden-token' : ''}`}
+                className={`token ${canMove(t) && !drawing ? 'movable' : ''} ${t.hidden ? 'hidden-token' : ''}`}
                 onPointerDown={down(t)}
+                data-testid="token"
                 data-token={t.name}
+                data-hidden={t.hidden}
+                data-selected={on}
               >
-                <circle
-                  r={r}
-                  fill={colourOf(t.owner ?? t.id)}
-                  stroke="#f3e6c8"
-                  strokeWidth={cell * 0.06}
-                  filter="url(#tokshadow)"
-                />
-                <text textAnchor="middle" dy="0.35em" fontSize={cell * 0.42} fill="#fff" fontWeight="700">
-                  {t.name.slice(0, 2)}
-                </text>
-                <title>{t.name}</title>
+                {on && <circle r={r + cell * 0.07} fill="none" stroke="#d9a441" strokeWidth={cell * 0.06} />}
+                <g className="token-body">
+                  <circle
+                    r={r}
+                    fill={colourOf(t.owner ?? t.id)}
+                    stroke="#f3e6c8"
+                    strokeWidth={cell * 0.06}
+                    strokeDasharray={t.hidden ? `${cell * 0.12} ${cell * 0.08}` : undefined}
+                    filter="url(#tokshadow)"
+                  />
+                  <text textAnchor="middle" dy="0.35em" fontSize={cell * 0.42} fill="#fff" fontWeight="700">
+                    {t.name.slice(0, 2)}
+                  </text>
+                </g>
+                {t.hidden && <HiddenMark at={r * 0.72} size={cell * 0.24} />}
+                <title>{t.hidden ? `${t.name} (hidden from players)` : t.name}</title>
               </g>
             )
           })}
+          {preview && (
+            <rect
+              x={preview.x * cell}
+              y={preview.y * cell}
+              width={preview.w * cell}
+              height={preview.h * cell}
+              className="fog-sketch"
+              fill="#1b120c"
+              fillOpacity="0.35"
+              stroke="#d9a441"
+              strokeWidth={cell * 0.05}
+              strokeDasharray={`${cell * 0.2} ${cell * 0.12}`}
+              pointerEvents="none"
+              data-testid="fog-sketch"
+            />
+          )}
         </svg>
       </div>
       {gm && (
-        <form className="row scene-tools" onSubmit={addToken}>
-          <input
-            className="grow"
-            placeholder="New token"
-            value={tokenName}
-            onChange={(e) => setTokenName(e.target.value)}
-            aria-label="Token name"
-          />
-          <select value={owner} onChange={(e) => setOwner(e.target.value)} aria-label="Token owner">
-            <option value="">GM's</option>
-            {room.members
-              .filter((m) => m.role !== 'spectator')
-              .map((m) => (
-                <option key={m.userId} value={m.userId}>
-                  {m.username}'s
-                </option>
-              ))}
-          </select>
-          <button type="submit" className="small">
-            Place
-          </button>
-        </form>
+        <SceneTools
+          room={room}
+          tool={tool}
+          onTool={chooseTool}
+          selected={selected}
+          onSelect={setSelected}
+          send={send}
+        />
       )}
     </div>
+  )
+}
+
+/** The GM's "hidden from players" badge on a token: a crossed-out eye. */
+function HiddenMark({ at, size }: { at: number; size: number }) {
+  return (
+    <g className="hidden-mark" transform={`translate(${at} ${-at})`} data-testid="hidden-mark">
+      <circle r={size} fill="#1b120c" stroke="#d9a441" strokeWidth={size * 0.14} />
+      <ellipse rx={size * 0.62} ry={size * 0.36} fill="none" stroke="#f3e6c8" strokeWidth={size * 0.14} />
+      <circle r={size * 0.17} fill="#f3e6c8" />
+      <line
+        x1={-size * 0.6}
+        y1={size * 0.6}
+        x2={size * 0.6}
+        y2={-size * 0.6}
+        stroke="#e0664f"
+        strokeWidth={size * 0.18}
+        strokeLinecap="round"
+      />
+    </g>
   )
 }

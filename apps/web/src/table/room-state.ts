@@ -84,6 +84,8 @@ export function reduceRoom(s: RoomState, ev: RoomEvent): RoomState {
     case 'table.scene_updated':
       return { ...s, scene: ev.p.scene }
     case 'table.token_moved':
+      // Only tokens in view move; anything else is a stale event (the token already left the view).
+      if (!s.scene.tokens.some((t) => t.id === ev.p.tokenId)) return s
       return {
         ...s,
         scene: {
