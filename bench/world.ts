@@ -10,9 +10,11 @@
  */
 import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { RawBot, registerAccounts } from '@tavern/bots'
 import { cpuSeconds, spawnServer, stopChild } from './lib/child.ts'
+import { toggleProfile } from './lib/profile.ts'
 import { report, sleep, summarize } from './lib/stats.ts'
 
 const quick = process.argv.includes('--quick')
@@ -79,11 +81,16 @@ try {
     await status(url, admin, true)
     const cpu0 = cpuSeconds(child.pid!)
     const myCpu0 = process.cpuUsage()
+    const myLag = monitorEventLoopDelay({ resolution: 10 })
+    myLag.enable()
     const t0 = performance.now()
+    toggleProfile(child.pid)
     await sleep(P.measureMs)
+    toggleProfile(child.pid)
     const secs = (performance.now() - t0) / 1000
     const cpu = (cpuSeconds(child.pid!) - cpu0) / secs
     const my = process.cpuUsage(myCpu0)
+    myLag.disable()
     const s = await status(url, admin, false)
     const lat = summarize(bots.flatMap((b) => b.stats.moveLatencies))
     const frames = bots.reduce((x, b) => x + b.stats.framesIn, 0)
@@ -107,6 +114,8 @@ try {
       serverCpuPer1000Clients: round((cpu * 1000) / n),
       serverRssMb: rssMb(child.pid!),
       loadGenCpuCores: round((my.user + my.system) / 1e6 / secs),
+      // The load generator's own event-loop delay: when it is high, latencies are partly the bots' own.
+      loadGenLagP99Ms: round(myLag.percentile(99) / 1e6),
       // The machine's 1-minute load when the step began: other work on it skews every figure.
       loadAvg: round(load),
     }

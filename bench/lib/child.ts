@@ -7,14 +7,18 @@ export async function spawnServer(
   script: string,
   env: Record<string, string> = {},
 ): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  // BENCH_NODE_ARGS passes flags to the server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--trace-gc".
+  const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const lines = createInterface({ input: child.stdout! })
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 60_000)
-    lines.once('line', (line) => {
+    // Lines before it (a flag like --trace-gc writes to stdout) go to stderr.
+    lines.on('line', (line) => {
+      if (!line.startsWith('{"url"')) return void process.stderr.write(`[server] ${line}\n`)
       clearTimeout(timer)
       resolve((JSON.parse(line) as { url: string }).url)
     })

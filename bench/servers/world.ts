@@ -10,6 +10,9 @@ import { chatModule } from '@tavern/chat'
 import { createKernel, loadConfig } from '@tavern/server'
 import { worldModule } from '@tavern/world/server'
 import { changeMap } from '../../modules/world/src/server/presence.ts'
+import { profileOnSignal } from '../lib/profile.ts'
+
+profileOnSignal()
 
 // DATABASE_URL / VALKEY_URL / TAVERN_HOT_PREFIX select PostgreSQL and Valkey instead of the embedded stores.
 const env: Record<string, string> = {}

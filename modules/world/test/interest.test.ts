@@ -1,4 +1,5 @@
 import type { Session } from '@tavern/server'
+import { unpack } from 'msgpackr'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { emptyEquipment } from '../src/rules/equipment.ts'
 import { placeOnGround } from '../src/rules/ground-items.ts'
@@ -9,7 +10,13 @@ import { MapInstance } from '../src/server/map-instance.ts'
 import type { PlayerRecord } from '../src/server/store.ts'
 
 const rng = { int: (min: number) => min }
-const session = { id: 's', user: { userId: 'u', username: 'u', role: 'player' }, data: new Map(), send() {} }
+const session = {
+  id: 's',
+  user: { userId: 'u', username: 'u', role: 'player' },
+  data: new Map(),
+  send() {},
+  sendMsgpack() {},
+}
 
 function player(id: string, x: number, y: number): PlayerEntity {
   const record: PlayerRecord = {
@@ -45,6 +52,17 @@ function player(id: string, x: number, y: number): PlayerEntity {
   return new PlayerEntity(id, session as unknown as Session, record, 10, 0)
 }
 
+type Update = {
+  players?: {
+    added?: Array<{ id: string; appearance?: unknown }>
+    changed?: Array<{ id: string; hp: number; appearance?: unknown }>
+    removed?: string[]
+    moved?: unknown[][]
+  }
+  npcs?: unknown
+  items?: { added?: Array<{ id: string }>; removed?: string[] }
+}
+
 describe('interest management', () => {
   let loaded: LoadedWorld
   let m: MapInstance
@@ -52,38 +70,42 @@ describe('interest management', () => {
     loaded = await loadWorldContent()
   })
   const fresh = () => {
-    m = new MapInstance(loaded.world.map('forest')!, loaded.content, 16, 0, rng)
+    m = new MapInstance(loaded.world.map('forest')!, loaded.content, 16, 0, rng, 32)
     // NPCs are not what these tests look at.
     for (const n of [...m.npcs.values()]) m.grid.remove('npcs', n)
     m.npcs.clear()
     return m
   }
-  const round = (viewer: PlayerEntity, now = 0) => {
-    const d = m.diffFor(viewer, 32, now)
-    return d
+  const round = (viewer: PlayerEntity, now = 0): Update | null => {
+    const b = m.updateFor(viewer, now)
+    return b ? (unpack(b) as Update) : null
   }
   const end = () => m.endRound()
+  const step = (p: PlayerEntity, x: number, y = p.y) => {
+    p.record.x = x
+    p.record.y = y
+    m.touchPlayer(p, true)
+  }
 
-  it('shows what is within 32 tiles, sends steps compactly, removes what leaves, skips quiet viewers', () => {
+  it('shows the cells within reach, sends steps compactly, removes what leaves, skips quiet viewers', () => {
     fresh()
+    // 16-tile cells and a 32-tile radius: a in cell 0 sees cells -2..2, tiles -32..47.
     const a = player('a', 0, 0)
     const b = player('b', 10, 0)
-    const far = player('far', 40, 0)
+    const far = player('far', 50, 0)
     for (const p of [a, b, far]) m.addPlayer(p)
     const first = round(a)
     end()
     expect(first?.players?.added?.map((v) => v.id)).toEqual(['b'])
     expect(first?.players?.added?.[0]?.appearance).toBeDefined()
-    // Nothing changed near a: no update, and no scan.
+    // Nothing changed near a: no update.
     expect(round(a)).toBeNull()
     end()
     // b steps: a gets [id, x, y, facing], not a full view.
-    b.record.x = 11
     b.record.facing = 'right'
-    m.touchPlayer(b, true)
-    const step = round(a)
+    step(b, 11)
+    expect(round(a)?.players).toEqual({ moved: [['b', 11, 0, 'right']] })
     end()
-    expect(step?.players).toEqual({ moved: [['b', 11, 0, 'right']] })
     // b is hurt: a full view (without the appearance it already has).
     b.record.hp = 4
     m.touchPlayer(b)
@@ -91,16 +113,54 @@ describe('interest management', () => {
     end()
     expect(hurt?.players?.changed?.[0]).toMatchObject({ id: 'b', hp: 4 })
     expect(hurt?.players?.changed?.[0]?.appearance).toBeUndefined()
-    // b walks out of range: removed.
-    b.record.x = 33
-    m.touchPlayer(b, true)
+    // A new appearance is sent with it.
+    m.touchPlayer(b, false, true)
+    expect(round(a)?.players?.changed?.[0]?.appearance).toBeDefined()
+    end()
+    // b walks out of reach: removed.
+    step(b, 48)
     expect(round(a)?.players).toEqual({ removed: ['b'] })
     end()
-    // far comes within range.
-    far.record.x = 30
-    m.touchPlayer(far, true)
+    // far comes into reach: added, with its appearance.
+    step(far, 30)
     expect(round(a)?.players?.added?.map((v) => v.id)).toEqual(['far'])
     end()
+  })
+
+  it('tells a viewer who changed cells what came into view, what left it and what merely stepped', () => {
+    fresh()
+    const a = player('a', 0, 0)
+    const b = player('b', 40, 0)
+    const d = player('d', -20, 0)
+    const c = player('c', 60, 0)
+    for (const p of [a, b, c, d]) m.addPlayer(p)
+    expect(new Set(round(a)?.players?.added?.map((v) => v.id))).toEqual(new Set(['b', 'd']))
+    end()
+    // a moves into cell 1 (sees cells -1..3) while b steps: c appears, d is gone, b just moved.
+    step(a, 16)
+    step(b, 41)
+    const u = round(a)
+    end()
+    expect(u?.players?.added?.map((v) => v.id)).toEqual(['c'])
+    expect(u?.players?.removed).toEqual(['d'])
+    expect(u?.players?.moved).toEqual([['b', 41, 0, 'down']])
+  })
+
+  it('turns a player who logs out and back within one round into a full view, never a removal', () => {
+    fresh()
+    const a = player('a', 0, 0)
+    const b = player('b', 5, 0)
+    m.addPlayer(a)
+    m.addPlayer(b)
+    round(a)
+    end()
+    m.removePlayer(b)
+    const again = player('b', 6, 0)
+    m.addPlayer(again)
+    const u = round(a)
+    expect(u?.players?.removed).toBeUndefined()
+    expect(u?.players?.changed?.[0]).toMatchObject({ id: 'b', x: 6 })
+    expect(u?.players?.changed?.[0]?.appearance).toBeDefined()
   })
 
   it('hides loot protected for someone else until the protection ends, and removes what is picked up', () => {
@@ -119,7 +179,7 @@ describe('interest management', () => {
     expect(round(other, 1000)).toBeNull()
     end()
     // Protection over (the sweep marks the cell changed): the other player sees it.
-    m.grid.touch(m.items.get('g1')!)
+    m.grid.touchItem(m.items.get('g1')!)
     expect(round(other, g.protectedUntil)?.items?.added?.map((i) => i.id)).toEqual(['g1'])
     end()
     m.removeGroundItem('g1')
@@ -127,47 +187,87 @@ describe('interest management', () => {
     expect(round(other, g.protectedUntil)?.items).toEqual({ removed: ['g1'] })
   })
 
-  it('serves viewers in slices, each still getting compact steps', () => {
-    m = new MapInstance(loaded.world.map('forest')!, loaded.content, 16, 0, rng, 2)
-    for (const n of [...m.npcs.values()]) m.grid.remove('npcs', n)
-    m.npcs.clear()
-    const a = player('a', 0, 0)
-    const b = player('b', 1, 0)
-    const c = player('c', 2, 0)
-    for (const p of [a, b, c]) m.addPlayer(p)
-    expect([a.slice, b.slice, c.slice]).toEqual([0, 1, 0])
-    const serve = (slice: number) => {
-      const out = [a, b, c].filter((p) => p.slice === slice).map((p) => m.diffFor(p, 32, 0))
-      m.endRound(slice)
-      return out
-    }
-    serve(0)
-    serve(1)
-    // c steps twice, once before each slice's turn: both viewers get only compact steps.
-    c.record.x = 3
-    m.touchPlayer(c, true)
-    const [forA] = serve(0)
-    c.record.x = 4
-    m.touchPlayer(c, true)
-    const [forB] = serve(1)
-    expect(forA?.players).toEqual({ moved: [['c', 3, 0, 'down']] })
-    expect(forB?.players).toEqual({ moved: [['c', 4, 0, 'down']] })
-    const [again] = serve(0)
-    expect(again?.players).toEqual({ moved: [['c', 4, 0, 'down']] })
-  })
-
-  it('scans only the cells around the viewer', () => {
+  it('reads only the cells around the viewer', () => {
     fresh()
     const a = player('a', 0, 0)
     m.addPlayer(a)
     round(a)
     end()
-    // Many players changing far away never make a's scan run.
+    // Many players changing far away never reach a.
     const crowd = Array.from({ length: 200 }, (_, i) =>
       player(`c${i}`, 100 + (i % 20), 100 + Math.floor(i / 20)),
     )
     for (const p of crowd) m.addPlayer(p)
-    for (const p of crowd) m.touchPlayer(p, true)
+    for (const p of crowd) step(p, p.x + 1)
     expect(round(a)).toBeNull()
+  })
+
+  it('keeps every client exactly in step with its block through random walks, crossings, logouts and returns', () => {
+    fresh()
+    let seed = 42
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % n
+    }
+    const all = Array.from({ length: 40 }, (_, i) => player(`p${i}`, rand(120) - 60, rand(120) - 60))
+    const online = new Set<PlayerEntity>()
+    const clients = new Map<PlayerEntity, Map<string, { x: number; y: number }>>()
+    const join = (p: PlayerEntity) => {
+      m.addPlayer(p)
+      online.add(p)
+      clients.set(p, new Map())
+    }
+    for (const p of all.slice(0, 30)) join(p)
+    for (let r = 0; r < 150; r++) {
+      for (const p of all) {
+        const roll = rand(100)
+        if (!online.has(p)) {
+          if (roll < 10) join(p)
+          continue
+        }
+        if (roll < 50) step(p, p.x + rand(3) - 1, p.y + rand(3) - 1)
+        else if (roll < 52)
+          step(p, rand(120) - 60, rand(120) - 60) // a teleport
+        else if (roll < 55) {
+          m.removePlayer(p)
+          online.delete(p)
+          clients.delete(p)
+          if (roll === 54) join(p) // back within the same round
+        } else if (roll < 58) {
+          p.record.hp = rand(10)
+          m.touchPlayer(p)
+        }
+      }
+      for (const p of online) {
+        const u = round(p)
+        const view = clients.get(p)!
+        const d = u?.players as Update['players'] & { changed?: Array<{ id: string; x: number; y: number }> }
+        const ids = [...(d?.added ?? []), ...(d?.changed ?? [])].map((v) => v.id)
+        // One update never both adds and removes an entity.
+        for (const id of d?.removed ?? []) expect(ids).not.toContain(id)
+        for (const v of [...(d?.added ?? []), ...(d?.changed ?? [])] as Array<{
+          id: string
+          x: number
+          y: number
+        }>)
+          view.set(v.id, { x: v.x, y: v.y })
+        for (const [id, x, y] of (d?.moved ?? []) as Array<[string, number, number]>) {
+          expect(view.has(id)).toBe(true)
+          view.set(id, { x, y })
+        }
+        for (const id of d?.removed ?? []) {
+          expect(view.has(id)).toBe(true)
+          view.delete(id)
+        }
+        const want = new Map<string, { x: number; y: number }>()
+        for (const q of online) {
+          const dx = Math.floor(q.x / 16) - Math.floor(p.x / 16)
+          const dy = Math.floor(q.y / 16) - Math.floor(p.y / 16)
+          if (q !== p && Math.abs(dx) <= 2 && Math.abs(dy) <= 2) want.set(q.userId, { x: q.x, y: q.y })
+        }
+        expect(view).toEqual(want)
+      }
+      end()
+    }
   })
 })

@@ -1,4 +1,5 @@
 import { jsonCodec, msgpackCodec } from '@tavern/protocol'
+import { Packr } from 'msgpackr'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -37,6 +38,39 @@ describe('PreparedEvent', () => {
       payload: { text: 'hi', n: [1, 2] },
       seq: 70_000,
     })
+  })
+
+  it('gives a one-recipient event its seq in place, lets the payload go, and still writes JSON for a resume', () => {
+    const ev = new PreparedEvent('chat.message', { text: 'hi' }, false)
+    const a = ev.frame(msgpackCodec, 7) as Buffer
+    expect(msgpackCodec.decode(a)).toEqual({ type: 'chat.message', payload: { text: 'hi' }, seq: 7 })
+    // Replaying the same seq gives the same bytes; the payload is decoded back for a JSON socket.
+    expect(ev.frame(msgpackCodec, 7)).toBe(a)
+    expect(jsonCodec.decode(ev.frame(jsonCodec, 7) as string)).toEqual({
+      type: 'chat.message',
+      payload: { text: 'hi' },
+      seq: 7,
+    })
+    // The frame owns its memory: no shared allocation pool is pinned by a frame kept for replay.
+    expect(a.buffer.byteLength).toBe(a.length)
+  })
+
+  it('frames a payload the caller encoded, for either codec', () => {
+    const payload = new Packr({ useRecords: false }).pack({ map: 'town', n: [1, 2] })
+    const ev = PreparedEvent.fromMsgpackPayload('world.update', payload)
+    const want = { type: 'world.update', payload: { map: 'town', n: [1, 2] }, seq: 9 }
+    expect(msgpackCodec.decode(ev.frame(msgpackCodec, 9) as Buffer)).toEqual(want)
+    expect(jsonCodec.decode(ev.frame(jsonCodec, 9) as string)).toEqual(want)
+    expect(ev.byteLength(msgpackCodec)).toBe((ev.frame(msgpackCodec, 9) as Buffer).length - 5)
+  })
+
+  it('copies a broadcast frame per recipient, so each keeps its own seq', () => {
+    const ev = new PreparedEvent('chat.message', { text: 'all' })
+    const a = ev.frame(msgpackCodec, 1) as Buffer
+    const b = ev.frame(msgpackCodec, 2) as Buffer
+    expect([msgpackCodec.decode(a), msgpackCodec.decode(b)].map((e) => (e as { seq: number }).seq)).toEqual([
+      1, 2,
+    ])
   })
 })
 

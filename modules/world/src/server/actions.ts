@@ -21,12 +21,15 @@ function alive(p: PlayerEntity): Rejection | null {
   return p.alive ? null : reject('world.player_dead')
 }
 
-/** One step; a portal tile moves the player to its destination. Replies once the new position is stored. */
-export async function move(
+/**
+ * One step; a portal tile moves the player to its destination. Replies at once: the position is stored within a
+ * second (`walked`).
+ */
+export function move(
   w: WorldService,
   p: PlayerEntity,
   dir: string,
-): Promise<ResponsePayload<'world.move'> | Rejection> {
+): ResponsePayload<'world.move'> | Rejection {
   const m = w.mapOf(p)
   const r = step(p, dir, m.map, w.now)
   if (!r.ok) return refused(r)
@@ -45,7 +48,7 @@ export async function move(
     changeMap(w, p, d.map, d.x, d.y)
   } else if (changedChunk(from, r)) pushChunks(w, p, from)
   w.flushSelf(p)
-  await w.persist(p)
+  w.walked(p)
   return { map: p.map, x: p.x, y: p.y, facing: p.record.facing }
 }
 
@@ -214,8 +217,7 @@ export async function setAppearance(w: WorldService, p: PlayerEntity, a: WorldAp
   }
   p.record.appearance = a
   const m = w.mapOf(p)
-  m.touchPlayer(p)
-  p.appearanceVersion = p.version
+  m.touchPlayer(p, false, true)
   await saved(w, p, ['appearance'])
   return { appearance: a }
 }

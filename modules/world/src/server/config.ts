@@ -14,11 +14,9 @@ export const worldConfig = z
     /** How often each player receives the diff of what they see. */
     sendHz: z.coerce.number().min(1).max(30).default(10),
     /**
-     * Viewers are split into this many groups served on successive send ticks (each still at `sendHz`), so one
-     * pass never blocks the event loop for the whole population.
+     * Entities are visible at least this many tiles away: a player sees the interest cells within
+     * ceil(viewRadius / cellSize) cells of their own.
      */
-    sendSlices: z.coerce.number().int().min(1).max(4).default(2),
-    /** Entities are visible within this many tiles (Chebyshev). */
     viewRadius: z.coerce.number().int().min(4).max(64).default(32),
     /** Side of the interest-management cells, in tiles. */
     cellSize: z.coerce.number().int().min(4).max(64).default(16),

@@ -10,9 +10,10 @@ import type { NpcDef } from '../content/schemas.ts'
 import type { GroundItem } from '../rules/ground-items.ts'
 import { isAttackable, type NpcProfile, type NpcState } from '../rules/npc-ai.ts'
 import type { Placed } from './grid.ts'
+import { encodeOwned, NO_CELL, type Tracked } from './interest.ts'
 import type { PlayerRecord } from './store.ts'
 
-/** What a viewer last received about an entity: its version and the send round it was last seen in. */
+/** What a viewer last received about a ground item: its version and the send round it was last seen in. */
 export interface Known {
   version: number
   seen: number
@@ -20,39 +21,21 @@ export interface Known {
 
 export type TargetRef = { kind: 'npc' | 'player'; id: string }
 
-/**
- * Change tracking shared by players and NPCs, per send slice (viewers are split into slices served in turn): the
- * version, the version at the end of the slice's last round, and whether every change since was only a step or a
- * turn (sent as a compact `moved` entry).
- */
-export interface Versioned {
-  version: number
-  readonly bases: number[]
-  readonly onlyMoved: boolean[]
-}
-
 /** A player in the world: the stored record plus live timers, combat and what they know of their surroundings. */
-export class PlayerEntity implements Placed, Versioned {
+export class PlayerEntity implements Placed, Tracked {
+  readonly kind = 'players'
   cell = 0
+  roundCell = NO_CELL
+  dirty = 0
   version = 1
-  readonly bases = [1, 1, 1, 1]
-  readonly onlyMoved = [true, true, true, true]
-  appearanceVersion = 1
+  /** The cell this player's last update was computed from (NO_CELL: they know nothing yet). */
+  viewCell = NO_CELL
+  readonly idBytes: Buffer
   lastMoveAt: number | null = null
   lastAttackAt: number | null = null
   lastRegenAt: number
   target: TargetRef | null = null
   respawnAt: number | null = null
-  /** Round of the last interest scan and where it was made; a quiet viewer is skipped. */
-  scannedAt = 0
-  scanX = Number.NaN
-  scanY = Number.NaN
-  /** Forces a full rescan (map change, respawn). */
-  rescan = true
-  /** Which send slice serves this player. */
-  slice = 0
-  readonly knownPlayers = new Map<string, Known>()
-  readonly knownNpcs = new Map<string, Known>()
   readonly knownItems = new Map<string, Known>()
   /** Own-state fields changed since the last `world.self`. */
   readonly selfDirty = new Set<keyof WorldSelf>()
@@ -62,6 +45,10 @@ export class PlayerEntity implements Placed, Versioned {
   private liteView: WorldPlayerView | null = null
   private fullView: WorldPlayerView | null = null
   private viewVersion = 0
+  private readonly encoded: [Buffer | null, Buffer | null] = [null, null]
+  private encodedVersion = 0
+  private step: Buffer | null = null
+  private stepVersion = 0
 
   constructor(
     readonly userId: string,
@@ -71,6 +58,11 @@ export class PlayerEntity implements Placed, Versioned {
     now: number,
   ) {
     this.lastRegenAt = now
+    this.idBytes = encodeOwned(userId)
+  }
+
+  get id(): string {
+    return this.userId
   }
 
   get x(): number {
@@ -107,6 +99,26 @@ export class PlayerEntity implements Placed, Versioned {
     return (withAppearance ? this.fullView : this.liteView) as WorldPlayerView
   }
 
+  /** `view` encoded, once per change. */
+  encodedView(withAppearance: boolean): Buffer {
+    if (this.encodedVersion !== this.version) {
+      this.encoded[0] = this.encoded[1] = null
+      this.encodedVersion = this.version
+    }
+    const i = withAppearance ? 1 : 0
+    this.encoded[i] ??= encodeOwned(this.view(withAppearance))
+    return this.encoded[i] as Buffer
+  }
+
+  /** `[id, x, y, facing]` encoded: a step or a turn, for those who hold the rest of the view. */
+  encodedStep(): Buffer {
+    if (this.stepVersion !== this.version || !this.step) {
+      this.step = encodeOwned([this.userId, this.record.x, this.record.y, this.record.facing])
+      this.stepVersion = this.version
+    }
+    return this.step
+  }
+
   /** Everything about oneself. */
   self(): WorldSelf {
     const r = this.record
@@ -130,19 +142,27 @@ export class PlayerEntity implements Placed, Versioned {
 }
 
 /** An NPC spawned from a map object. */
-export class NpcEntity implements Placed, Versioned {
+export class NpcEntity implements Placed, Tracked {
+  readonly kind = 'npcs'
   cell = 0
+  roundCell = NO_CELL
+  dirty = 0
   version = 1
-  readonly bases = [1, 1, 1, 1]
-  readonly onlyMoved = [true, true, true, true]
+  readonly idBytes: Buffer
   private cached: WorldNpcView | null = null
   private cachedVersion = 0
+  private encoded: Buffer | null = null
+  private encodedVersion = 0
+  private step: Buffer | null = null
+  private stepVersion = 0
 
   constructor(
     readonly def: NpcDef,
     readonly profile: NpcProfile,
     public state: NpcState,
-  ) {}
+  ) {
+    this.idBytes = encodeOwned(state.id)
+  }
 
   get id(): string {
     return this.state.id
@@ -177,6 +197,23 @@ export class NpcEntity implements Placed, Versioned {
       this.cachedVersion = this.version
     }
     return this.cached
+  }
+
+  /** `view` encoded, once per change (NPCs have no appearance to leave out). */
+  encodedView(_withAppearance = true): Buffer {
+    if (this.encodedVersion !== this.version || !this.encoded) {
+      this.encoded = encodeOwned(this.view())
+      this.encodedVersion = this.version
+    }
+    return this.encoded
+  }
+
+  encodedStep(): Buffer {
+    if (this.stepVersion !== this.version || !this.step) {
+      this.step = encodeOwned([this.state.id, this.state.x, this.state.y, this.state.facing])
+      this.stepVersion = this.version
+    }
+    return this.step
   }
 }
 

@@ -6,30 +6,33 @@ export interface Placed {
   cell: number
 }
 
-/** One cell: what stands in it, and the send tick at which something in it last changed. */
+/** One cell: what stands in it, and the round in which its ground items last changed. */
 export class Cell<P, N, I> {
   readonly players = new Set<P>()
   readonly npcs = new Set<N>()
   readonly items = new Set<I>()
-  changedAt = 0
+  itemsChangedAt = 0
 }
 
 type Kind = 'players' | 'npcs' | 'items'
 
 /**
- * A uniform grid over one map (cells of `size` tiles). Viewers read only the cells within their view radius, so a
- * scan costs what is near them, not what is on the map; cells remember when they last changed so a viewer whose
- * surroundings are quiet is skipped altogether.
+ * A uniform grid over one map (cells of `size` tiles; key (cx + 32768) * 65536 + cy + 32768). Interest management
+ * reads the cells around a viewer, so its work follows what is near them, not what is on the map.
  */
 export class SpatialGrid<P extends Placed, N extends Placed, I extends Placed> {
   private readonly cells = new Map<number, Cell<P, N, I>>()
-  /** Bumped by the owner once per send round; changes are stamped with it. */
+  /** The current send round (set by the map); item changes are stamped with it. */
   stamp = 1
 
   constructor(readonly size: number) {}
 
   key(x: number, y: number): number {
     return (Math.floor(x / this.size) + 32768) * 65536 + (Math.floor(y / this.size) + 32768)
+  }
+
+  cell(key: number): Cell<P, N, I> | undefined {
+    return this.cells.get(key)
   }
 
   private cellAt(key: number): Cell<P, N, I> {
@@ -45,32 +48,28 @@ export class SpatialGrid<P extends Placed, N extends Placed, I extends Placed> {
     e.cell = this.key(e.x, e.y)
     const c = this.cellAt(e.cell)
     ;(c[kind] as Set<unknown>).add(e)
-    c.changedAt = this.stamp
+    if (kind === 'items') c.itemsChangedAt = this.stamp
   }
 
   remove(kind: Kind, e: P | N | I): void {
     const c = this.cells.get(e.cell)
     if (!c) return
     ;(c[kind] as Set<unknown>).delete(e)
-    c.changedAt = this.stamp
+    if (kind === 'items') c.itemsChangedAt = this.stamp
   }
 
-  /** Refiles an entity after it moved, and marks its cell changed. */
+  /** Refiles an entity after it moved. */
   moved(kind: Kind, e: P | N | I): void {
     const key = this.key(e.x, e.y)
-    if (key !== e.cell) {
-      this.remove(kind, e)
-      e.cell = key
-      const c = this.cellAt(key)
-      ;(c[kind] as Set<unknown>).add(e)
-      c.changedAt = this.stamp
-    } else this.touch(e)
+    if (key === e.cell) return
+    this.remove(kind, e)
+    this.insert(kind, e)
   }
 
-  /** Marks the cell of an entity changed (its view changed). */
-  touch(e: Placed): void {
+  /** Marks a ground item's cell changed (its view or who may see it changed). */
+  touchItem(e: I): void {
     const c = this.cells.get(e.cell)
-    if (c) c.changedAt = this.stamp
+    if (c) c.itemsChangedAt = this.stamp
   }
 
   /** Calls `fn` for every cell overlapping the square of `radius` tiles around (x, y). */
@@ -86,17 +85,5 @@ export class SpatialGrid<P extends Placed, N extends Placed, I extends Placed> {
         if (c) fn(c)
       }
     }
-  }
-
-  /**
-   * Whether any cell around (x, y) changed in or after round `since`. A change stamped with the round of the last
-   * scan may have come after that scan, so it counts (at worst one extra scan).
-   */
-  changedSince(x: number, y: number, radius: number, since: number): boolean {
-    let changed = false
-    this.around(x, y, radius, (c) => {
-      if (c.changedAt >= since) changed = true
-    })
-    return changed
   }
 }

@@ -1,19 +1,30 @@
-import type { WorldChunk, WorldUpdate } from '@tavern/protocol'
+import type { WorldChunk } from '@tavern/protocol'
 import type { Content } from '../content/load.ts'
 import type { WorldMap } from '../maps/world-map.ts'
 import { CHUNK_SIZE, type MapChunk } from '../maps/world-map.ts'
 import type { Rng } from '../rules/combat.ts'
-import { type GroundItem, isVisibleTo } from '../rules/ground-items.ts'
+import type { GroundItem } from '../rules/ground-items.ts'
 import { npcProfile, spawnNpc } from '../rules/npc-ai.ts'
-import { GroundEntity, type Known, NpcEntity, type PlayerEntity, type Versioned } from './entities.ts'
+import { GroundEntity, NpcEntity, type PlayerEntity } from './entities.ts'
 import { SpatialGrid } from './grid.ts'
-
-type Moved = [string, number, number, 'up' | 'down' | 'left' | 'right']
-type Diff<V> = { added?: V[]; changed?: V[]; removed?: string[]; moved?: Moved[] }
+import {
+  APPEARANCE,
+  encode,
+  encodeOwned,
+  encodeUpdate,
+  forBlock,
+  KindParts,
+  NO_CELL,
+  RoundFragments,
+  rediff,
+  STEP,
+  VIEW,
+} from './interest.ts'
 
 /**
  * One map as this process runs it: the players, NPCs and ground items on it, filed in an interest grid. It is the
- * only writer of its entities; the service applies each message to it synchronously, one at a time.
+ * only writer of its entities; the service applies each message to it synchronously, one at a time. Changes are
+ * collected per send round and turned into each viewer's `world.update` by `updateFor` (see interest.ts).
  */
 export class MapInstance {
   readonly players = new Map<string, PlayerEntity>()
@@ -23,9 +34,15 @@ export class MapInstance {
   private readonly chunks = new Map<string, MapChunk>()
   /** Ground items changed since the last save of this map's ground. */
   groundDirty = false
-  private nextSlice = 0
-  /** Per send slice: players and NPCs changed since its last round (their bases move on at its end). */
-  private readonly changed: Array<Set<Versioned>> = [new Set(), new Set(), new Set(), new Set()]
+  /** Cells a viewer sees around their own, each way. */
+  readonly reach: number
+  /** Players and NPCs changed this round, and players who left the map (with their cell at the last round). */
+  private readonly touched = new Set<PlayerEntity | NpcEntity>()
+  private readonly departed = new Map<string, { e: PlayerEntity; roundCell: number }>()
+  private fragments: RoundFragments | null = null
+  private readonly mapBytes: Buffer
+  private atBytes: Buffer | null = null
+  private atTime = Number.NaN
 
   constructor(
     readonly map: WorldMap,
@@ -33,10 +50,12 @@ export class MapInstance {
     cellSize: number,
     now: number,
     rng: Rng,
-    /** Send slices (1–4): viewers are split into groups served on successive send ticks. */
-    readonly slices = 1,
+    /** Entities are visible at least this many tiles away (the cells that cover it). */
+    viewRadius = 32,
   ) {
     this.grid = new SpatialGrid(cellSize)
+    this.reach = Math.ceil(viewRadius / cellSize)
+    this.mapBytes = encodeOwned(map.id)
     for (const spawn of map.entitySpawns) {
       const def = content.npcs.get(spawn.entityId)
       if (!def) continue
@@ -45,6 +64,7 @@ export class MapInstance {
       const npc = new NpcEntity(def, profile, spawnNpc(id, spawn, profile, now, rng))
       this.npcs.set(id, npc)
       this.grid.insert('npcs', npc)
+      npc.roundCell = npc.cell
     }
   }
 
@@ -52,42 +72,49 @@ export class MapInstance {
     return this.map.id
   }
 
+  /** Places a player; they are told everything around them in the next round. */
   addPlayer(p: PlayerEntity): void {
-    p.slice = this.nextSlice++ % this.slices
+    const gone = this.departed.get(p.userId)
+    this.departed.delete(p.userId)
+    // Back within the round it left in (a reconnect): its viewers hold it, so they get a full view, not an add.
+    p.roundCell = gone ? gone.roundCell : NO_CELL
+    p.dirty = STEP | VIEW | APPEARANCE
+    p.version++
     this.players.set(p.userId, p)
     this.grid.insert('players', p)
-    p.rescan = true
+    this.touched.add(p)
+    this.forget(p)
   }
 
   removePlayer(p: PlayerEntity): void {
     if (this.players.get(p.userId) !== p) return
     this.players.delete(p.userId)
     this.grid.remove('players', p)
-    p.knownPlayers.clear()
-    p.knownNpcs.clear()
+    this.touched.delete(p)
+    if (p.roundCell !== NO_CELL) this.departed.set(p.userId, { e: p, roundCell: p.roundCell })
+    this.forget(p)
+  }
+
+  /** Makes the next update describe everything around the player, as to someone who knows nothing. */
+  forget(p: PlayerEntity): void {
+    p.viewCell = NO_CELL
     p.knownItems.clear()
   }
 
-  /** After a player's position (`moved`) or other visible state changed. */
-  touchPlayer(p: PlayerEntity, moved = false): void {
-    this.bump(p, moved)
+  /** After a player's position (`moved`) or other visible state (its `appearance` too) changed. */
+  touchPlayer(p: PlayerEntity, moved = false, appearance = false): void {
+    p.version++
+    p.dirty |= moved ? STEP : appearance ? VIEW | APPEARANCE : VIEW
     if (moved) this.grid.moved('players', p)
-    else this.grid.touch(p)
+    this.touched.add(p)
   }
 
   /** After an NPC changed; `onlyMoved` when nothing but its position and facing did. */
   touchNpc(n: NpcEntity, moved = false, onlyMoved = moved): void {
-    this.bump(n, onlyMoved)
+    n.version++
+    n.dirty |= onlyMoved ? STEP : VIEW
     if (moved) this.grid.moved('npcs', n)
-    else this.grid.touch(n)
-  }
-
-  private bump(e: Versioned, positional: boolean): void {
-    for (let i = 0; i < this.slices; i++) {
-      e.onlyMoved[i] = (e.version === e.bases[i] || (e.onlyMoved[i] as boolean)) && positional
-      this.changed[i]!.add(e)
-    }
-    e.version++
+    this.touched.add(n)
   }
 
   addGroundItem(item: GroundItem): GroundEntity {
@@ -113,7 +140,7 @@ export class MapInstance {
     if (!e) return
     e.item = item
     e.version++
-    this.grid.touch(e)
+    this.grid.touchItem(e)
     this.groundDirty = true
   }
 
@@ -167,109 +194,87 @@ export class MapInstance {
     return out
   }
 
+  /** Players who see tile (x, y): those whose block of cells holds its cell. */
+  viewersOf(x: number, y: number): PlayerEntity[] {
+    const out: PlayerEntity[] = []
+    forBlock(this.grid.key(x, y), this.reach, (key) => {
+      const c = this.grid.cell(key)
+      if (c) for (const p of c.players) out.push(p)
+    })
+    return out
+  }
+
   /**
-   * The diff of what `viewer` sees since their last scan, or null when nothing around them changed. Costs the
-   * entities in the cells around the viewer; entity views are built once per change and shared by all viewers.
+   * The msgpack payload of `viewer`'s `world.update` for this round, or null when nothing around them changed.
+   * Call once per viewer per round, then `endRound`.
    */
-  diffFor(viewer: PlayerEntity, radius: number, now: number): WorldUpdate | null {
-    const round = this.grid.stamp
-    const sl = viewer.slice
-    const { x, y } = viewer
-    if (
-      !viewer.rescan &&
-      viewer.scanX === x &&
-      viewer.scanY === y &&
-      !this.grid.changedSince(x, y, radius, viewer.scannedAt)
-    ) {
-      return null
+  updateFor(viewer: PlayerEntity, now: number): Buffer | null {
+    this.fragments ??= new RoundFragments(this.touched, this.departed.values())
+    const was = viewer.viewCell
+    const cell = viewer.cell
+    viewer.viewCell = cell
+    const kinds = { players: new KindParts(), npcs: new KindParts(), items: new KindParts() }
+    if (was === cell) this.fragments.collect(viewer, cell, this.reach, kinds.players, kinds.npcs)
+    else rediff(viewer, was, cell, this.reach, (k) => this.grid.cell(k), this.fragments, kinds)
+    if (was !== cell || this.itemsChangedAround(cell)) this.itemsFor(viewer, cell, now, kinds.items)
+    if (this.atTime !== now) {
+      this.atTime = now
+      this.atBytes = encodeOwned(now)
     }
-    const players: Diff<ReturnType<PlayerEntity['view']>> = {}
-    const npcs: Diff<ReturnType<NpcEntity['view']>> = {}
-    const items: Diff<ReturnType<GroundEntity['view']>> = {}
-    const me = { id: viewer.userId, map: this.id, x, y }
-    this.grid.around(x, y, radius, (c) => {
-      for (const p of c.players) {
-        if (p === viewer || Math.max(Math.abs(p.x - x), Math.abs(p.y - y)) > radius) continue
-        const k = viewer.knownPlayers.get(p.userId)
-        if (!k) {
-          ;(players.added ??= []).push(p.view(true))
-          viewer.knownPlayers.set(p.userId, { version: p.version, seen: round })
-        } else {
-          if (k.version !== p.version) {
-            if (k.version === p.bases[sl] && p.onlyMoved[sl])
-              (players.moved ??= []).push([p.userId, p.x, p.y, p.record.facing])
-            else (players.changed ??= []).push(p.view(k.version < p.appearanceVersion))
-            k.version = p.version
-          }
-          k.seen = round
-        }
-      }
-      for (const n of c.npcs) {
-        if (Math.max(Math.abs(n.x - x), Math.abs(n.y - y)) > radius) continue
-        const k = viewer.knownNpcs.get(n.id)
-        if (k && k.version !== n.version && k.version === n.bases[sl] && n.onlyMoved[sl]) {
-          ;(npcs.moved ??= []).push([n.id, n.x, n.y, n.state.facing])
-          k.version = n.version
-          k.seen = round
-        } else track(viewer.knownNpcs, n.id, n.version, round, n, npcs, () => n.view())
-      }
+    return encodeUpdate(this.mapBytes, this.atBytes as Buffer, kinds)
+  }
+
+  /** Ends a send round: what changed in it has been told. */
+  endRound(): void {
+    for (const e of this.touched) {
+      e.roundCell = e.cell
+      e.dirty = 0
+    }
+    this.touched.clear()
+    this.departed.clear()
+    this.fragments = null
+    this.grid.stamp++
+  }
+
+  private itemsChangedAround(cell: number): boolean {
+    let changed = false
+    forBlock(cell, this.reach, (key) => {
+      if (this.grid.cell(key)?.itemsChangedAt === this.grid.stamp) changed = true
+    })
+    return changed
+  }
+
+  /** Ground items are few and seen per viewer (loot protection): diffed against what the viewer was sent. */
+  private itemsFor(viewer: PlayerEntity, cell: number, now: number, out: KindParts): void {
+    const round = this.grid.stamp
+    const known = viewer.knownItems
+    forBlock(cell, this.reach, (key) => {
+      const c = this.grid.cell(key)
+      if (!c) return
       for (const g of c.items) {
-        if (!isVisibleTo(g.item, me, now, radius)) continue
-        track(viewer.knownItems, g.id, g.version, round, g, items, () => g.view(now))
+        const it = g.item
+        if (
+          now >= it.despawnAt ||
+          (it.owner !== null && it.owner !== viewer.userId && now < it.protectedUntil)
+        )
+          continue
+        const k = known.get(g.id)
+        if (!k) {
+          out.added.push(encode(g.view(now)))
+          known.set(g.id, { version: g.version, seen: round })
+          continue
+        }
+        if (k.version !== g.version) {
+          out.changed.push(encode(g.view(now)))
+          k.version = g.version
+        }
+        k.seen = round
       }
     })
-    sweep(viewer.knownPlayers, round, players)
-    sweep(viewer.knownNpcs, round, npcs)
-    sweep(viewer.knownItems, round, items)
-    viewer.scannedAt = round
-    viewer.scanX = x
-    viewer.scanY = y
-    viewer.rescan = false
-    const update: WorldUpdate = { map: this.id, at: now }
-    if (players.added || players.changed || players.removed || players.moved) update.players = players
-    if (npcs.added || npcs.changed || npcs.removed || npcs.moved) update.npcs = npcs
-    if (items.added || items.changed || items.removed) update.items = items
-    return update.players || update.npcs || update.items ? update : null
-  }
-
-  /** Ends a send round: changes from now on are newer than every scan made in it. */
-  endRound(slice = 0): void {
-    this.grid.stamp++
-    const changed = this.changed[slice]!
-    for (const e of changed) {
-      e.bases[slice] = e.version
-      e.onlyMoved[slice] = true
+    for (const [id, k] of known) {
+      if (k.seen === round) continue
+      known.delete(id)
+      out.removed.push(encode(id))
     }
-    changed.clear()
-  }
-}
-
-function track<V>(
-  known: Map<string, Known>,
-  id: string,
-  version: number,
-  round: number,
-  _e: unknown,
-  diff: Diff<V>,
-  view: () => V,
-): void {
-  const k = known.get(id)
-  if (!k) {
-    ;(diff.added ??= []).push(view())
-    known.set(id, { version, seen: round })
-    return
-  }
-  if (k.version !== version) {
-    ;(diff.changed ??= []).push(view())
-    k.version = version
-  }
-  k.seen = round
-}
-
-function sweep<V>(known: Map<string, Known>, round: number, diff: Diff<V>): void {
-  for (const [id, k] of known) {
-    if (k.seen === round) continue
-    known.delete(id)
-    ;(diff.removed ??= []).push(id)
   }
 }

@@ -47,7 +47,7 @@ export const worldModule = defineModule<WorldConfig, WorldService>({
   messages: (_ctx, w) => worldHandlers(w),
   systems: (ctx, w) => [
     { name: 'world.sim', hz: ctx.config.tickHz, run: (t) => tick(w, t.now) },
-    { name: 'world.send', hz: ctx.config.sendHz * ctx.config.sendSlices, run: (t) => send(w, t.now, t.n) },
+    { name: 'world.send', hz: ctx.config.sendHz, run: (t) => send(w, t.now) },
   ],
   sessions: (_ctx, w) => ({
     onSessionEnd: async (session, reason) => {

@@ -52,10 +52,7 @@ export async function enter(
   await w.persist(p)
   // A send round may have run while the record was being stored, before the client has our reply to read its
   // updates against: forget what was sent so the first round after the reply describes everything again.
-  p.knownPlayers.clear()
-  p.knownNpcs.clear()
-  p.knownItems.clear()
-  p.rescan = true
+  m.forget(p)
   void w.ctx
     .use('chat')
     .join(channelOf(m.id), session)
@@ -150,7 +147,6 @@ export function changeMap(w: WorldService, p: PlayerEntity, mapId: string, x: nu
     p.record.x = at.x
     p.record.y = at.y
     from.touchPlayer(p, true)
-    p.rescan = true
     w.dirty(p, 'x', 'y')
     pushChunks(w, p, null)
     return
@@ -163,7 +159,6 @@ export function changeMap(w: WorldService, p: PlayerEntity, mapId: string, x: nu
   p.record.map = to.id
   p.record.x = at.x
   p.record.y = at.y
-  p.version++
   to.addPlayer(p)
   const chat = w.ctx.use('chat')
   void chat

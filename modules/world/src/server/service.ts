@@ -55,6 +55,8 @@ export class WorldService {
   private readonly leaving = new Map<string, Promise<void>>()
   private groundSeq = 0
   private readonly pending = new Set<PlayerEntity>()
+  /** Players who walked since their record was last queued: stored once a second (see `walked`). */
+  private readonly walkers = new Set<PlayerEntity>()
   /** Player body sprites (appearance choices). */
   bodies: string[] = ['body_1']
 
@@ -72,7 +74,7 @@ export class WorldService {
     for (const m of loaded.world.maps.values())
       this.maps.set(
         m.id,
-        new MapInstance(m, loaded.content, ctx.config.cellSize, now, this.rng, ctx.config.sendSlices),
+        new MapInstance(m, loaded.content, ctx.config.cellSize, now, this.rng, ctx.config.viewRadius),
       )
     if (!this.maps.has(ctx.config.startMap))
       throw new Error(`TAVERN_WORLD_START_MAP names ${ctx.config.startMap}, which is not a map`)
@@ -182,6 +184,20 @@ export class WorldService {
     this.pending.add(p)
   }
 
+  /**
+   * Notes that a player walked. Steps are stored once a second rather than one put per step: a killed process
+   * loses at most the last second of walking — never an item, which is stored before its reply.
+   */
+  walked(p: PlayerEntity): void {
+    this.walkers.add(p)
+  }
+
+  /** Queues everyone who walked since the last call for this tick's put. */
+  queueWalkers(): void {
+    for (const p of this.walkers) this.pending.add(p)
+    this.walkers.clear()
+  }
+
   /** Puts every record queued by `later` (they reach the hot store in one batch). */
   persistPending(): void {
     for (const p of this.pending) {
@@ -221,7 +237,7 @@ export class WorldService {
     for (const f of fields) p.selfDirty.add(f)
   }
 
-  /** One event to every player within the view radius of a tile (one encode for all of them). */
+  /** One event to every player who sees a tile (one encode for all of them). */
   broadcastNear<T extends EventType>(
     m: MapInstance,
     x: number,
@@ -229,7 +245,7 @@ export class WorldService {
     type: T,
     payload: EventPayload<T>,
   ): void {
-    const near = m.playersNear(x, y, this.config.viewRadius)
+    const near = m.viewersOf(x, y)
     if (near.length > 0)
       this.ctx.sessions.broadcast(
         near.map((p) => p.session),

@@ -30,6 +30,7 @@ export function tick(w: WorldService, now: number): void {
   if (now - lastSweep.get(w)! >= SWEEP_EVERY_MS) {
     lastSweep.set(w, now)
     for (const m of w.maps.values()) sweepGround(m, now)
+    w.queueWalkers()
   }
   for (const p of w.players.values()) w.flushSelf(p)
   w.persistPending()
@@ -47,10 +48,8 @@ function stepNpcs(w: WorldService, m: MapInstance, now: number): void {
     if (!n.alive) {
       const back = respawnNpc(n.state, n.profile, now, w.rng)
       if (back !== n.state) {
-        m.grid.remove('npcs', n)
         n.state = back
-        m.grid.insert('npcs', n)
-        m.touchNpc(n, false, false)
+        m.touchNpc(n, true, false)
       }
       continue
     }
@@ -93,28 +92,20 @@ function sweepGround(m: MapInstance, now: number): void {
       now - 1000 - SWEEP_EVERY_MS < e.item.protectedUntil
     ) {
       e.version++
-      m.grid.touch(e)
+      m.grid.touchItem(e)
     }
   }
 }
 
-/**
- * One send tick: the players of one slice (all of them with one slice) get the diff of what they see, if anything
- * changed around them. Slices spread the work so no single pass blocks the event loop for long.
- */
-export function send(w: WorldService, now: number, n: number): void {
+/** One send tick: every player gets what changed around them this round, if anything did. */
+export function send(w: WorldService, now: number): void {
   const start = performance.now()
-  const radius = w.config.viewRadius
-  const slices = w.config.sendSlices
-  const slice = n % slices
   for (const m of w.maps.values()) {
-    if (m.players.size === 0) continue
     for (const p of m.players.values()) {
-      if (p.slice !== slice) continue
-      const diff = m.diffFor(p, radius, now)
-      if (diff) p.session.send('world.update', diff)
+      const update = m.updateFor(p, now)
+      if (update) p.session.sendMsgpack('world.update', update)
     }
-    m.endRound(slice)
+    m.endRound()
   }
   w.sendStats.record(performance.now() - start)
 }

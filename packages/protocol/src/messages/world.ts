@@ -35,7 +35,7 @@ export const worldConfig = z.object({
   moveCooldownMs: z.number(),
   tileSize: z.number().int(),
   chunkSize: z.number().int(),
-  /** Entities are visible within this many tiles (Chebyshev). */
+  /** Entities are visible at least this many tiles away (whole interest cells: up to a cell further). */
   viewRadius: z.number().int(),
   maxChunkRadius: z.number().int(),
   tickHz: z.number(),
@@ -89,7 +89,7 @@ export const worldMessages = {
   }),
   'world.say': request({
     description:
-      'Local chat: everyone within 32 tiles on your map receives it as `chat.message` on channel `local`. ' +
+      'Local chat: everyone who can see you (32 tiles or more) on your map receives it as `chat.message` on channel `local`. ' +
       'At most 280 characters. Global chat is `chat.send` on `global` (moderators and admins), direct ' +
       'messages `chat.dm`, your map is channel `world:<map>`.',
     request: z.object({ text: z.string().max(2000) }),
@@ -264,7 +264,7 @@ export const worldMessages = {
   }),
   'world.update': event({
     description:
-      'What changed within 32 tiles of you — players, NPCs, ground items added, changed and removed (left range, ' +
+      'What changed in view (the interest cells within 32 tiles of yours) — players, NPCs, ground items added, changed and removed (left range, ' +
       'died, despawned, picked up) and, compactly, `moved` ([id, x, y, facing] of those that only stepped or ' +
       'turned) — sent at the send rate only when something changed.',
     payload: worldUpdate,

@@ -2,58 +2,94 @@ import { type Codec, jsonCodec, msgpackCodec } from '@tavern/protocol'
 import { Packr } from 'msgpackr'
 
 const packr = new Packr({ useRecords: false, variableMapSize: true })
-const MSGPACK_SEQ_KEY = Buffer.from(packr.pack('seq'))
+/** Encodes as a 0xce uint32, so the seq is always the frame's last four bytes. */
+const SEQ_PLACEHOLDER = 0xffffffff
+/** The envelope's end: key `seq` and the placeholder. */
+const SEQ_TAIL = Buffer.concat([packr.pack('seq'), Buffer.from([0xce, 0xff, 0xff, 0xff, 0xff])])
+const heads = new Map<string, Buffer>()
+/** The envelope's start up to the payload: a 3-entry map, `type`, the type, `payload`. */
+function packedHead(type: string): Buffer {
+  let h = heads.get(type)
+  if (!h) {
+    h = Buffer.concat([Buffer.from([0x83]), packr.pack('type'), packr.pack(type), packr.pack('payload')])
+    heads.set(type, h)
+  }
+  return h
+}
 
 /**
- * An event encoded once, sent to many: the per-session `seq` is spliced onto a pre-encoded prefix, so a room
- * broadcast costs one encode, not one per recipient. The envelope's key order is type, payload, seq.
+ * An event encoded once, sent to one session or to many. The frame is encoded once with a placeholder seq (the
+ * envelope's key order is type, payload, seq, so the seq is the last four bytes) into a buffer of its own: a
+ * frame kept for replay never pins a shared allocation pool. An event for one session (`shared` false) takes its
+ * seq in place; a broadcast copies the frame per recipient. Once encoded, an unshared event lets its payload go
+ * (a replay buffer then holds bytes, not object graphs); a JSON frame for it decodes the payload back.
  */
 export class PreparedEvent {
-  private msgpackPrefix: Buffer | undefined
+  private packed: Buffer | undefined
   private jsonPrefix: string | undefined
+  private payloadRef: unknown
+
   constructor(
     readonly type: string,
-    readonly payload: unknown,
-  ) {}
+    payload: unknown,
+    private readonly shared = true,
+  ) {
+    this.payloadRef = payload
+  }
+
+  /**
+   * An event for one session from a payload the caller already encoded as msgpack (a hot path that assembles its
+   * payloads from shared, pre-encoded parts). The payload must match the event's schema; nothing checks it here.
+   */
+  static fromMsgpackPayload(type: string, payload: Uint8Array): PreparedEvent {
+    const ev = new PreparedEvent(type, undefined, false)
+    const head = packedHead(type)
+    const frame = Buffer.allocUnsafeSlow(head.length + payload.length + SEQ_TAIL.length)
+    head.copy(frame, 0)
+    frame.set(payload, head.length)
+    SEQ_TAIL.copy(frame, head.length + payload.length)
+    ev.packed = frame
+    return ev
+  }
+
+  get payload(): unknown {
+    return this.packed && this.payloadRef === undefined
+      ? (packr.unpack(this.packed) as { payload: unknown }).payload
+      : this.payloadRef
+  }
 
   /** Encoded size in bytes (without the seq), for bounding replay buffers. */
   byteLength(codec: Codec): number {
-    if (codec.binary) {
-      if (!this.msgpackPrefix) this.msgpack(0)
-      return this.msgpackPrefix!.length
-    }
-    if (this.jsonPrefix === undefined) this.json(0)
-    return this.jsonPrefix!.length
+    if (codec.binary) return this.msgpackFrame().length - 5
+    this.jsonPrefix ??= this.jsonHead()
+    return this.jsonPrefix.length
   }
 
   /** The frame for one session. */
   frame(codec: Codec, seq: number): Buffer | string {
-    return codec.binary ? this.msgpack(seq) : this.json(seq)
-  }
-
-  private msgpack(seq: number): Buffer {
-    if (!this.msgpackPrefix) {
-      this.msgpackPrefix = Buffer.concat([
-        Buffer.from([0x83]),
-        packr.pack('type'),
-        packr.pack(this.type),
-        packr.pack('payload'),
-        packr.pack(this.payload),
-      ])
+    if (!codec.binary) {
+      this.jsonPrefix ??= this.jsonHead()
+      return `${this.jsonPrefix},"seq":${seq}}`
     }
-    const prefix = this.msgpackPrefix
-    const frame = Buffer.allocUnsafe(prefix.length + MSGPACK_SEQ_KEY.length + 5)
-    prefix.copy(frame, 0)
-    MSGPACK_SEQ_KEY.copy(frame, prefix.length)
-    const at = prefix.length + MSGPACK_SEQ_KEY.length
-    frame[at] = 0xce
-    frame.writeUInt32BE(seq >>> 0, at + 1)
+    const packed = this.msgpackFrame()
+    const frame = this.shared ? Buffer.from(packed) : packed
+    frame.writeUInt32BE(seq >>> 0, frame.length - 4)
     return frame
   }
 
-  private json(seq: number): string {
-    this.jsonPrefix ??= `{"type":${JSON.stringify(this.type)},"payload":${JSON.stringify(this.payload ?? null)}`
-    return `${this.jsonPrefix},"seq":${seq}}`
+  private msgpackFrame(): Buffer {
+    if (this.packed) return this.packed
+    const encoded = packr.pack({ type: this.type, payload: this.payloadRef, seq: SEQ_PLACEHOLDER })
+    // packr returns a view of its working buffer: copy it into one the frame owns outright.
+    const own = Buffer.allocUnsafeSlow(encoded.length)
+    encoded.copy(own)
+    this.packed = own
+    if (!this.shared) this.payloadRef = undefined
+    return own
+  }
+
+  private jsonHead(): string {
+    return `{"type":${JSON.stringify(this.type)},"payload":${JSON.stringify(this.payload ?? null)}`
   }
 }
 

@@ -49,7 +49,11 @@ export class LiveSession implements Session {
   }
 
   send<T extends EventType>(type: T, payload: EventPayload<T>): void {
-    if (this.deliver(new PreparedEvent(type, payload))) this.onEvent(type, 1)
+    if (this.deliver(new PreparedEvent(type, payload, false))) this.onEvent(type, 1)
+  }
+
+  sendMsgpack<T extends EventType>(type: T, payload: Uint8Array): void {
+    if (this.deliver(PreparedEvent.fromMsgpackPayload(type, payload))) this.onEvent(type, 1)
   }
 
   /**

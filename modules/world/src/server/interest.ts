@@ -1,0 +1,306 @@
+import { Packr } from 'msgpackr'
+
+/**
+ * Interest management by cells, with updates assembled from shared, pre-encoded parts.
+ *
+ * A viewer sees every player and NPC in the cells within `reach` cells of their own (a square "block"). Each send
+ * round, what changed is filed once per cell as a fragment — steps, changed views, entities that crossed into or
+ * out of the cell — each part encoded once. A viewer who stayed in their cell gets the fragments of their block
+ * stitched together, deciding per crossing only whether they knew the entity (it came from inside their block: a
+ * step or a changed view) or not (added), or whether it left their block (removed). A viewer who changed cells (or
+ * knows nothing yet) is diffed against what they knew at the last round: the entities whose cell at the last round
+ * was inside their previous block. Either way the work per viewer is the changes around them, and the bytes of a
+ * change are encoded once for all of its viewers.
+ */
+
+/** A cell key for "nowhere": an entity new on the map this round, or a viewer who has been told nothing yet. */
+export const NO_CELL = -1
+/** Change bits of an entity within one round. */
+export const STEP = 1
+export const VIEW = 2
+export const APPEARANCE = 4
+
+/** A player or NPC as interest management tracks it. */
+export interface Tracked {
+  readonly kind: 'players' | 'npcs'
+  readonly id: string
+  /** The id, encoded (for `removed`). */
+  readonly idBytes: Buffer
+  /** The cell the grid files it under now, and the one it was in at the end of the last round. */
+  cell: number
+  roundCell: number
+  /** STEP / VIEW / APPEARANCE bits since the last round. */
+  dirty: number
+  encodedView(withAppearance: boolean): Buffer
+  encodedStep(): Buffer
+}
+
+const packr = new Packr({ useRecords: false, variableMapSize: true })
+
+/** msgpack of a value, in a buffer of its own (safe to keep: it pins no shared working buffer). */
+export function encodeOwned(value: unknown): Buffer {
+  const e = packr.pack(value)
+  const own = Buffer.allocUnsafeSlow(e.length)
+  e.copy(own)
+  return own
+}
+
+/** msgpack of a value, valid for the current send round. */
+export function encode(value: unknown): Buffer {
+  return packr.pack(value)
+}
+
+/** Whether cell `key` lies within `reach` cells of cell `centre` (keys are (cx + 32768) * 65536 + cy + 32768). */
+export function inBlock(key: number, centre: number, reach: number): boolean {
+  if (key === NO_CELL || centre === NO_CELL) return false
+  const dx = Math.floor(key / 65536) - Math.floor(centre / 65536)
+  const dy = (key % 65536) - (centre % 65536)
+  return dx <= reach && dx >= -reach && dy <= reach && dy >= -reach
+}
+
+/** Calls `fn` with every cell key of the block around `centre`. */
+export function forBlock(centre: number, reach: number, fn: (key: number) => void): void {
+  for (let dx = -reach; dx <= reach; dx++)
+    for (let dy = -reach; dy <= reach; dy++) fn(centre + dx * 65536 + dy)
+}
+
+/** An entity that crossed into a cell this round; `from` is NO_CELL for one new on the map. */
+interface Entered {
+  e: Tracked
+  from: number
+}
+/** An entity that left a cell this round, for another (`to`) or the map (NO_CELL). */
+interface Left {
+  e: Tracked
+  to: number
+}
+
+/** What changed in one cell this round, for one kind of entity. */
+export class Fragment {
+  readonly steps: Tracked[] = []
+  readonly changes: Tracked[] = []
+  readonly entered: Entered[] = []
+  readonly left: Left[] = []
+}
+
+/** The encoded elements of one kind's lists in an update. */
+export class KindParts {
+  added: Buffer[] = []
+  changed: Buffer[] = []
+  removed: Buffer[] = []
+  moved: Buffer[] = []
+
+  get empty(): boolean {
+    return (
+      this.added.length === 0 &&
+      this.changed.length === 0 &&
+      this.removed.length === 0 &&
+      this.moved.length === 0
+    )
+  }
+}
+
+/** How a viewer who holds an entity's view is told of its change this round. */
+function asKnown(e: Tracked, out: KindParts): void {
+  if (e.dirty & VIEW) out.changed.push(e.encodedView((e.dirty & APPEARANCE) !== 0))
+  else if (e.dirty & STEP) out.moved.push(e.encodedStep())
+}
+
+/**
+ * The changes of one round, filed by cell. Built from the entities touched in the round and those that left the
+ * map; read by every viewer of the map; dropped at the end of the round.
+ */
+export class RoundFragments {
+  private readonly byCell = new Map<number, { players: Fragment; npcs: Fragment }>()
+
+  constructor(touched: Iterable<Tracked>, departed: Iterable<{ e: Tracked; roundCell: number }>) {
+    for (const e of touched) {
+      if (e.roundCell === e.cell) {
+        if (e.dirty & VIEW) this.at(e.cell, e.kind).changes.push(e)
+        else if (e.dirty & STEP) this.at(e.cell, e.kind).steps.push(e)
+        continue
+      }
+      this.at(e.cell, e.kind).entered.push({ e, from: e.roundCell })
+      if (e.roundCell !== NO_CELL) this.at(e.roundCell, e.kind).left.push({ e, to: e.cell })
+    }
+    for (const { e, roundCell } of departed) this.at(roundCell, e.kind).left.push({ e, to: NO_CELL })
+  }
+
+  get(cell: number): { players: Fragment; npcs: Fragment } | undefined {
+    return this.byCell.get(cell)
+  }
+
+  private at(cell: number, kind: 'players' | 'npcs'): Fragment {
+    let f = this.byCell.get(cell)
+    if (!f) {
+      f = { players: new Fragment(), npcs: new Fragment() }
+      this.byCell.set(cell, f)
+    }
+    return f[kind]
+  }
+
+  /** A viewer who stayed in cell `centre`: the fragments of their block, stitched. */
+  collect(viewer: Tracked, centre: number, reach: number, players: KindParts, npcs: KindParts): void {
+    forBlock(centre, reach, (key) => {
+      const f = this.byCell.get(key)
+      if (!f) return
+      stitch(f.players, viewer, centre, reach, players)
+      stitch(f.npcs, viewer, centre, reach, npcs)
+    })
+  }
+
+  /** Entities that left cells of the old block for a cell outside both blocks (or the map): removed. */
+  collectGone(
+    viewer: Tracked,
+    from: number,
+    to: number,
+    reach: number,
+    out: Record<'players' | 'npcs', KindParts>,
+  ) {
+    forBlock(from, reach, (key) => {
+      const f = this.byCell.get(key)
+      if (!f) return
+      for (const frag of [f.players, f.npcs])
+        for (const l of frag.left) {
+          if (l.e === viewer) continue
+          if (l.to === NO_CELL || (!inBlock(l.to, from, reach) && !inBlock(l.to, to, reach)))
+            out[l.e.kind].removed.push(l.e.idBytes)
+        }
+    })
+  }
+}
+
+function stitch(f: Fragment, viewer: Tracked, centre: number, reach: number, out: KindParts): void {
+  for (const e of f.steps) if (e !== viewer) out.moved.push(e.encodedStep())
+  for (const e of f.changes) if (e !== viewer) out.changed.push(e.encodedView((e.dirty & APPEARANCE) !== 0))
+  for (const { e, from } of f.entered) {
+    if (e === viewer) continue
+    if (inBlock(from, centre, reach)) asKnown(e, out)
+    else out.added.push(e.encodedView(true))
+  }
+  for (const { e, to } of f.left) if (e !== viewer && !inBlock(to, centre, reach)) out.removed.push(e.idBytes)
+}
+
+/**
+ * A viewer diffed against what they knew: `was` is their cell at the last round (NO_CELL: they know nothing),
+ * `cellAt(key)` the players and NPCs now filed in a cell.
+ */
+export function rediff(
+  viewer: Tracked,
+  was: number,
+  now: number,
+  reach: number,
+  cellAt: (key: number) => { players: Iterable<Tracked>; npcs: Iterable<Tracked> } | undefined,
+  fragments: RoundFragments,
+  out: Record<'players' | 'npcs', KindParts>,
+): void {
+  const knew = (e: Tracked) => inBlock(e.roundCell, was, reach)
+  const see = (e: Tracked) => {
+    if (e === viewer) return
+    if (knew(e)) asKnown(e, out[e.kind])
+    else out[e.kind].added.push(e.encodedView(true))
+  }
+  const lose = (e: Tracked) => {
+    if (e !== viewer && knew(e)) out[e.kind].removed.push(e.idBytes)
+  }
+  forBlock(now, reach, (key) => {
+    const c = cellAt(key)
+    if (!c) return
+    for (const e of c.players) see(e)
+    for (const e of c.npcs) see(e)
+  })
+  if (was === NO_CELL) return
+  forBlock(was, reach, (key) => {
+    const c = inBlock(key, now, reach) ? undefined : cellAt(key)
+    if (!c) return
+    for (const e of c.players) lose(e)
+    for (const e of c.npcs) lose(e)
+  })
+  fragments.collectGone(viewer, was, now, reach, out)
+}
+
+// --- The update's bytes: a msgpack map written around the pre-encoded elements. ---
+
+const KEY = Object.fromEntries(
+  ['map', 'at', 'players', 'npcs', 'items', 'added', 'changed', 'removed', 'moved'].map((k) => [
+    k,
+    encodeOwned(k),
+  ]),
+) as Record<'map' | 'at' | 'players' | 'npcs' | 'items' | 'added' | 'changed' | 'removed' | 'moved', Buffer>
+const LISTS = ['added', 'changed', 'removed', 'moved'] as const
+
+function arrayHeaderSize(n: number): number {
+  return n < 16 ? 1 : n < 0x10000 ? 3 : 5
+}
+
+function writeArrayHeader(b: Buffer, at: number, n: number): number {
+  if (n < 16) {
+    b[at] = 0x90 | n
+    return at + 1
+  }
+  if (n < 0x10000) {
+    b[at] = 0xdc
+    b.writeUInt16BE(n, at + 1)
+    return at + 3
+  }
+  b[at] = 0xdd
+  b.writeUInt32BE(n, at + 1)
+  return at + 5
+}
+
+function kindSize(k: KindParts): number {
+  let size = 1
+  for (const list of LISTS) {
+    const parts = k[list]
+    if (parts.length === 0) continue
+    size += KEY[list].length + arrayHeaderSize(parts.length)
+    for (const p of parts) size += p.length
+  }
+  return size
+}
+
+function writeKind(b: Buffer, at: number, k: KindParts): number {
+  let n = 0
+  for (const list of LISTS) if (k[list].length > 0) n++
+  b[at++] = 0x80 | n
+  for (const list of LISTS) {
+    const parts = k[list]
+    if (parts.length === 0) continue
+    at += KEY[list].copy(b, at)
+    at = writeArrayHeader(b, at, parts.length)
+    for (const p of parts) at += p.copy(b, at)
+  }
+  return at
+}
+
+/**
+ * The msgpack payload of a `world.update` ({ map, at, players?, npcs?, items? }) from encoded parts, or null when
+ * there is nothing to say. `map` and `at` come encoded (once per round).
+ */
+export function encodeUpdate(
+  map: Buffer,
+  at: Buffer,
+  kinds: { players: KindParts; npcs: KindParts; items: KindParts },
+): Buffer | null {
+  let entries = 2
+  let size = 1 + KEY.map.length + map.length + KEY.at.length + at.length
+  for (const name of ['players', 'npcs', 'items'] as const) {
+    if (kinds[name].empty) continue
+    entries++
+    size += KEY[name].length + kindSize(kinds[name])
+  }
+  if (entries === 2) return null
+  const b = Buffer.allocUnsafe(size)
+  let o = 0
+  b[o++] = 0x80 | entries
+  o += KEY.map.copy(b, o)
+  o += map.copy(b, o)
+  o += KEY.at.copy(b, o)
+  o += at.copy(b, o)
+  for (const name of ['players', 'npcs', 'items'] as const) {
+    if (kinds[name].empty) continue
+    o += KEY[name].copy(b, o)
+    o = writeKind(b, o, kinds[name])
+  }
+  return b
+}
