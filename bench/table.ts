@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { Packr } from 'msgpackr'
 import WebSocket from 'ws'
 import { cpuSeconds, spawnServer, stopChild } from './lib/child.ts'
+import { toggleProfile } from './lib/profile.ts'
 import { report, sleep, summarize } from './lib/stats.ts'
 
 const quick = process.argv.includes('--quick')
@@ -213,7 +214,9 @@ async function drive(
     }, Math.random() * P.sendEveryMs)
     timers.push(start)
   }
+  if (kind === 'table') toggleProfile(pid)
   await sleep(P.seconds * 1000)
+  if (kind === 'table') toggleProfile(pid)
   for (const t of timers) clearInterval(t)
   await sleep(500)
   const cpu = cpuSeconds(pid) - cpu0

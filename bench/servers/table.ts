@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createKernel, loadConfig } from '@tavern/server'
 import { tableModule } from '@tavern/table'
+import { profileOnSignal } from '../lib/profile.ts'
 import { benchModule } from './bench-module.ts'
+
+profileOnSignal()
 
 const passed = /^(DATABASE_URL|VALKEY_URL|TAVERN_HOT_PREFIX|TAVERN_FLUSH_INTERVAL_MS|TAVERN_TABLE_[A-Z_]+)$/
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => passed.test(k)))

@@ -130,7 +130,8 @@ export async function createKernel(opts: KernelOptions): Promise<Kernel> {
       log: log.child({ component: 'state' }),
       processId,
       flushIntervalMs: config.state.flushIntervalMs,
-      // PGlite runs in this thread: smaller batches keep each flush step short enough not to stall the game.
+      // PGlite has one connection: smaller batches let other statements in between flush steps (and keep each
+      // step short where PGlite shares the game's thread, as in tests).
       batchSize: rawDb.dialect === 'pglite' ? 250 : 1000,
       metrics: registry,
     })

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openPgliteThread } from '../src/storage/pglite-thread.ts'
 import type { Database } from '../src/storage/sql.ts'
-import { openTestDatabase, type TestDatabaseKind } from '../src/testing/stack.ts'
+import { openTestDatabase } from '../src/testing/stack.ts'
 
 const deferred = () => {
   let open!: () => void
@@ -10,12 +11,17 @@ const deferred = () => {
   return { gate, open }
 }
 
-describe.each<TestDatabaseKind>(['pglite', 'postgres'])('Sql contract (%s)', (kind) => {
+// PGlite in this thread (the test stack's), PGlite in a worker thread (what `npm start` runs) and PostgreSQL.
+describe.each(['pglite', 'pglite-thread', 'postgres'] as const)('Sql contract (%s)', (kind) => {
   let db: Database
   const timings: boolean[] = []
 
   beforeAll(async () => {
-    db = await openTestDatabase(kind, { onQuery: (ms, ok) => timings.push(ms >= 0 && ok) })
+    const onQuery = (ms: number, ok: boolean) => timings.push(ms >= 0 && ok)
+    db =
+      kind === 'pglite-thread'
+        ? await openPgliteThread(undefined, { onQuery })
+        : await openTestDatabase(kind, { onQuery })
     await db.exec(`
       CREATE TABLE items (id int8 PRIMARY KEY, name text NOT NULL UNIQUE, data jsonb, qty int4, price numeric(12, 2),
         flag boolean, at timestamptz, tags text[]);
@@ -28,7 +34,7 @@ describe.each<TestDatabaseKind>(['pglite', 'postgres'])('Sql contract (%s)', (ki
   })
 
   it('names its dialect', () => {
-    expect(db.dialect).toBe(kind)
+    expect(db.dialect).toBe(kind === 'postgres' ? 'postgres' : 'pglite')
   })
 
   it('round-trips every type the same way', async () => {
@@ -152,7 +158,7 @@ describe.each<TestDatabaseKind>(['pglite', 'postgres'])('Sql contract (%s)', (ki
     open()
     await tx
     const n = await outside
-    if (kind === 'pglite') {
+    if (kind !== 'postgres') {
       // One connection: the outside query waits for the transaction to end.
       expect(resolvedBeforeCommit).toBe(false)
       expect(n).toBe(2)

@@ -40,7 +40,8 @@ export function fairRandom(seeds: FairSeeds): FairRandom {
   let word = 8
   const nextWord = (): number => {
     if (word === 8) {
-      block = new DataView(hmacSha256(key, utf8(`${clientSeed}:${nonce}:${counter}`)).buffer)
+      const h = hmacSha256(key, utf8(`${clientSeed}:${nonce}:${counter}`))
+      block = new DataView(h.buffer, h.byteOffset, h.byteLength)
       counter++
       word = 0
     }

@@ -57,6 +57,18 @@ function listRange(len: number, start: number, stop: number): [number, number] {
   return [s, e]
 }
 
+/** The kind of value each structure op works on. */
+const OP_KIND = {
+  hset: 'hash',
+  hdel: 'hash',
+  sadd: 'set',
+  srem: 'set',
+  zadd: 'zset',
+  zrem: 'zset',
+  rpush: 'list',
+  ltrim: 'list',
+} as const satisfies Record<string, Kind>
+
 function cloneEntry(e: Entry): Entry {
   const v = e.value
   const value: Value =
@@ -420,6 +432,10 @@ export class MemoryHotStore implements HotStore {
   multi(ops: HotOp[]): Promise<void> {
     return this.#run(() => {
       validateHotOps(ops)
+      if (this.#cannotFail(ops)) {
+        for (const op of ops) this.#apply(op)
+        return
+      }
       // Snapshot the touched keys so a failing op leaves nothing applied. A list only appended to is undone by
       // truncation: copying a long journal list on every write batch would make each batch cost O(list).
       const appendOnly = new Map<string, boolean>()
@@ -444,6 +460,28 @@ export class MemoryHotStore implements HotStore {
         throw err
       }
     })
+  }
+
+  /**
+   * Whether every op of a multi will apply — each key holds (or will hold, after the ops before it) the type the op
+   * wants, and no increment is involved — so the batch needs no snapshot. The usual write-behind batch (values,
+   * dirty marks, journal appends) passes, and skips copying a dirty-mark hash of every pending id each time.
+   */
+  #cannotFail(ops: HotOp[]): boolean {
+    const types = new Map<string, Kind | null>()
+    for (const op of ops) {
+      if (op.op === 'hincrby') return false
+      if (op.op === 'expire') continue
+      if (op.op === 'del' || op.op === 'set') {
+        types.set(op.key, op.op === 'set' ? 'string' : null)
+        continue
+      }
+      const want = OP_KIND[op.op]
+      const has = types.has(op.key) ? types.get(op.key) : (this.#entry(op.key)?.value.type ?? null)
+      if (has !== null && has !== undefined && has !== want) return false
+      types.set(op.key, want)
+    }
+    return true
   }
 
   compareAndDelete(key: string, expected: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { acquireDirLock } from './lock.ts'
-import { createPglite, pgliteDatabase } from './pglite.ts'
+import { openPgliteThread } from './pglite-thread.ts'
 import type { Database } from './sql.ts'
 
 export interface OpenDatabaseOptions {
@@ -26,8 +26,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   await mkdir(dir, { recursive: true })
   const lock = await acquireDirLock(join(dir, 'pglite.lock'), dir)
   try {
-    const pg = await createPglite(join(dir, 'pglite'))
-    return pgliteDatabase(pg, { onQuery: opts.onQuery, onClose: () => lock.release() })
+    // PGlite runs in a thread of its own, so its work never stalls the game loop.
+    return await openPgliteThread(join(dir, 'pglite'), {
+      onQuery: opts.onQuery,
+      onClose: () => lock.release(),
+    })
   } catch (err) {
     await lock.release()
     throw err
