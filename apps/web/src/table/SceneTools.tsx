@@ -7,6 +7,10 @@ export type SceneActionInput = RequestPayload<'table.scene'>['action']
 
 /** `move`: drag tokens, click a token or a fog area to select it. `fog`: drag across the map to cover an area. */
 export type SceneTool = 'move' | 'fog'
+const TOOLS: ReadonlyArray<{ tool: SceneTool; label: string; title: string }> = [
+  { tool: 'move', label: 'Select', title: 'Drag tokens; click a token or a fog area to select it' },
+  { tool: 'fog', label: 'Fog', title: 'Drag across the map to cover an area with fog' },
+]
 export type Selection = { kind: 'token' | 'fog'; id: string } | null
 export type Cell = { x: number; y: number }
 
@@ -54,26 +58,19 @@ export function SceneTools({ room, tool, onTool, selected, onSelect, send }: Pro
     <div className="scene-tools" data-testid="scene-tools">
       <div className="row">
         <fieldset className="tool-switch" aria-label="Scene tool">
-          <button
-            type="button"
-            className={`small ${tool === 'move' ? 'on' : ''}`}
-            aria-pressed={tool === 'move'}
-            onClick={() => onTool('move')}
-            title="Drag tokens; click a token or a fog area to select it"
-            data-testid="tool-move"
-          >
-            Select
-          </button>
-          <button
-            type="button"
-            className={`small ${tool === 'fog' ? 'on' : ''}`}
-            aria-pressed={tool === 'fog'}
-            onClick={() => onTool('fog')}
-            title="Drag across the map to cover an area with fog"
-            data-testid="tool-fog"
-          >
-            Fog
-          </button>
+          {TOOLS.map((t) => (
+            <button
+              key={t.tool}
+              type="button"
+              className={`small ${tool === t.tool ? 'on' : ''}`}
+              aria-pressed={tool === t.tool}
+              onClick={() => onTool(t.tool)}
+              title={t.title}
+              data-testid={`tool-${t.tool}`}
+            >
+              {t.label}
+            </button>
+          ))}
         </fieldset>
         <div className="grow row selection" data-testid="scene-selection">
           {token ? (
