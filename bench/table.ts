@@ -14,7 +14,7 @@ import { Packr } from 'msgpackr'
 import WebSocket from 'ws'
 import { cpuSeconds, spawnServer, stopChild } from './lib/child.ts'
 import { toggleProfile } from './lib/profile.ts'
-import { report, sleep, summarize } from './lib/stats.ts'
+import { cpuTimes, report, sleep, stealPctSince, summarize } from './lib/stats.ts'
 
 const quick = process.argv.includes('--quick')
 /** `--rooms=100,1000` and `--seconds=20` override the defaults (such runs are not appended to the results). */
@@ -159,6 +159,7 @@ interface Phase {
   /** Worst and 99th-percentile event-loop delay of the server during the phase. */
   serverLoopLagMaxMs: number
   serverLoopLagP99Ms: number
+  stealPct: number
 }
 
 /** The server's event-loop delay since the previous scrape (prom-client resets it at every collection). */
@@ -196,6 +197,7 @@ async function drive(
   const frames0 = clients.reduce((n, c) => n + c.frames, 0)
   await loopLag(url)
   const cpu0 = cpuSeconds(pid)
+  const machine0 = cpuTimes()
   const timers: NodeJS.Timeout[] = []
   let flip = 0
   const end = performance.now() + P.seconds * 1000
@@ -235,6 +237,8 @@ async function drive(
     serverCpuPct: Math.round((cpu / (P.seconds + 0.5)) * 100),
     serverLoopLagMaxMs: lag.max,
     serverLoopLagP99Ms: lag.p99,
+    // Share of the machine's CPU time its host took during the phase (a busy host inflates every latency).
+    stealPct: stealPctSince(machine0),
   }
 }
 

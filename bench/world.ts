@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { RawBot, registerAccounts } from '@tavern/bots'
 import { cpuSeconds, spawnServer, stopChild } from './lib/child.ts'
 import { toggleProfile } from './lib/profile.ts'
-import { report, sleep, summarize } from './lib/stats.ts'
+import { cpuTimes, report, sleep, stealPctSince, summarize } from './lib/stats.ts'
 
 const quick = process.argv.includes('--quick')
 /** `--steps=250,500` replaces the default ladder of client counts. */
@@ -81,6 +81,7 @@ try {
     await status(url, admin, true)
     const cpu0 = cpuSeconds(child.pid!)
     const myCpu0 = process.cpuUsage()
+    const machine0 = cpuTimes()
     const myLag = monitorEventLoopDelay({ resolution: 10 })
     myLag.enable()
     const t0 = performance.now()
@@ -116,8 +117,10 @@ try {
       loadGenCpuCores: round((my.user + my.system) / 1e6 / secs),
       // The load generator's own event-loop delay: when it is high, latencies are partly the bots' own.
       loadGenLagP99Ms: round(myLag.percentile(99) / 1e6),
-      // The machine's 1-minute load when the step began: other work on it skews every figure.
+      // The machine's 1-minute load when the step began, and the share of CPU time its host took during the step:
+      // either skews every figure.
       loadAvg: round(load),
+      stealPct: stealPctSince(machine0),
     }
     steps.push(step)
     process.stderr.write(`${JSON.stringify(step)}\n`)

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 /** The q-quantile (0..1) of a sample, in the sample's unit. */
@@ -31,3 +31,23 @@ export function report(result: Record<string, unknown>, resultsFile: string | nu
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** The machine's CPU counters (/proc/stat, all CPUs), to tell what share of a window the hypervisor took. */
+export function cpuTimes(): { steal: number; total: number } {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+    return { steal: f[7] ?? 0, total: f.reduce((a, b) => a + b, 0) }
+  } catch {
+    return { steal: 0, total: 0 }
+  }
+}
+
+/**
+ * Percent of CPU time stolen by the hypervisor since `from` (a virtual machine whose host is busy loses it; every
+ * latency figure of the window suffers with it).
+ */
+export function stealPctSince(from: { steal: number; total: number }): number {
+  const now = cpuTimes()
+  const total = now.total - from.total
+  return total > 0 ? Math.round(((now.steal - from.steal) / total) * 1000) / 10 : 0
+}

@@ -77,8 +77,11 @@ describe('interest management', () => {
     return m
   }
   const round = (viewer: PlayerEntity, now = 0): Update | null => {
-    const b = m.updateFor(viewer, now)
-    return b ? (unpack(b) as Update) : null
+    const u = m.updateFor(viewer, now)
+    if (!u) return null
+    const b = Buffer.alloc(u.length)
+    u.write(b, 0)
+    return unpack(b) as Update
   }
   const end = () => m.endRound()
   const step = (p: PlayerEntity, x: number, y = p.y) => {

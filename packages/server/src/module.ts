@@ -38,10 +38,11 @@ export interface Session {
   /** Sends an event; it is sequenced and kept for replay until the grace window ends. */
   send<T extends EventType>(type: T, payload: EventPayload<T>): void
   /**
-   * Sends an event whose payload the caller encoded as msgpack — for hot paths that assemble payloads from shared,
-   * pre-encoded parts. The bytes must decode to a valid payload of `type`; JSON sockets get them decoded.
+   * Sends an event whose payload the caller encodes as msgpack — for hot paths that assemble payloads from shared,
+   * pre-encoded parts: `write` puts exactly `length` bytes at `at` of the frame. They must decode to a valid
+   * payload of `type`; JSON sockets get them decoded.
    */
-  sendMsgpack<T extends EventType>(type: T, payload: Uint8Array): void
+  sendMsgpack<T extends EventType>(type: T, length: number, write: (frame: Buffer, at: number) => void): void
   /** Per-session scratch space for modules, keyed by module name. */
   readonly data: Map<string, unknown>
 }

@@ -57,7 +57,7 @@ describe('PreparedEvent', () => {
 
   it('frames a payload the caller encoded, for either codec', () => {
     const payload = new Packr({ useRecords: false }).pack({ map: 'town', n: [1, 2] })
-    const ev = PreparedEvent.fromMsgpackPayload('world.update', payload)
+    const ev = PreparedEvent.fromMsgpackPayload('world.update', payload.length, (b, at) => b.set(payload, at))
     const want = { type: 'world.update', payload: { map: 'town', n: [1, 2] }, seq: 9 }
     expect(msgpackCodec.decode(ev.frame(msgpackCodec, 9) as Buffer)).toEqual(want)
     expect(jsonCodec.decode(ev.frame(jsonCodec, 9) as string)).toEqual(want)

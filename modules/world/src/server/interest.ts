@@ -274,24 +274,34 @@ function writeKind(b: Buffer, at: number, k: KindParts): number {
 }
 
 /**
- * The msgpack payload of a `world.update` ({ map, at, players?, npcs?, items? }) from encoded parts, or null when
- * there is nothing to say. `map` and `at` come encoded (once per round).
+ * A `world.update` payload ({ map, at, players?, npcs?, items? }) ready to be written from encoded parts, or null
+ * when there is nothing to say: its msgpack size, and `write` to put it at an offset of a frame. `map` and `at`
+ * come encoded (once per round).
  */
-export function encodeUpdate(
+export function updatePayload(
   map: Buffer,
   at: Buffer,
   kinds: { players: KindParts; npcs: KindParts; items: KindParts },
-): Buffer | null {
+): { length: number; write: (b: Buffer, o: number) => void } | null {
   let entries = 2
-  let size = 1 + KEY.map.length + map.length + KEY.at.length + at.length
+  let length = 1 + KEY.map.length + map.length + KEY.at.length + at.length
   for (const name of ['players', 'npcs', 'items'] as const) {
     if (kinds[name].empty) continue
     entries++
-    size += KEY[name].length + kindSize(kinds[name])
+    length += KEY[name].length + kindSize(kinds[name])
   }
   if (entries === 2) return null
-  const b = Buffer.allocUnsafe(size)
-  let o = 0
+  return { length, write: (b, o) => writeUpdate(b, o, entries, map, at, kinds) }
+}
+
+function writeUpdate(
+  b: Buffer,
+  o: number,
+  entries: number,
+  map: Buffer,
+  at: Buffer,
+  kinds: { players: KindParts; npcs: KindParts; items: KindParts },
+): void {
   b[o++] = 0x80 | entries
   o += KEY.map.copy(b, o)
   o += map.copy(b, o)
@@ -302,5 +312,4 @@ export function encodeUpdate(
     o += KEY[name].copy(b, o)
     o = writeKind(b, o, kinds[name])
   }
-  return b
 }

@@ -11,13 +11,13 @@ import {
   APPEARANCE,
   encode,
   encodeOwned,
-  encodeUpdate,
   forBlock,
   KindParts,
   NO_CELL,
   RoundFragments,
   rediff,
   STEP,
+  updatePayload,
   VIEW,
 } from './interest.ts'
 
@@ -205,10 +205,10 @@ export class MapInstance {
   }
 
   /**
-   * The msgpack payload of `viewer`'s `world.update` for this round, or null when nothing around them changed.
-   * Call once per viewer per round, then `endRound`.
+   * `viewer`'s `world.update` for this round (its msgpack length and writer), or null when nothing around them
+   * changed. Call once per viewer per round, then `endRound`.
    */
-  updateFor(viewer: PlayerEntity, now: number): Buffer | null {
+  updateFor(viewer: PlayerEntity, now: number): ReturnType<typeof updatePayload> {
     this.fragments ??= new RoundFragments(this.touched, this.departed.values())
     const was = viewer.viewCell
     const cell = viewer.cell
@@ -221,7 +221,7 @@ export class MapInstance {
       this.atTime = now
       this.atBytes = encodeOwned(now)
     }
-    return encodeUpdate(this.mapBytes, this.atBytes as Buffer, kinds)
+    return updatePayload(this.mapBytes, this.atBytes as Buffer, kinds)
   }
 
   /** Ends a send round: what changed in it has been told. */

@@ -103,7 +103,7 @@ export function send(w: WorldService, now: number): void {
   for (const m of w.maps.values()) {
     for (const p of m.players.values()) {
       const update = m.updateFor(p, now)
-      if (update) p.session.sendMsgpack('world.update', update)
+      if (update) p.session.sendMsgpack('world.update', update.length, update.write)
     }
     m.endRound()
   }

@@ -38,16 +38,21 @@ export class PreparedEvent {
   }
 
   /**
-   * An event for one session from a payload the caller already encoded as msgpack (a hot path that assembles its
-   * payloads from shared, pre-encoded parts). The payload must match the event's schema; nothing checks it here.
+   * An event for one session whose msgpack payload the caller writes: `write` fills exactly `length` bytes at
+   * `at` of the frame (a hot path that assembles payloads from shared, pre-encoded parts writes them straight into
+   * the frame). The payload must match the event's schema; nothing checks it here.
    */
-  static fromMsgpackPayload(type: string, payload: Uint8Array): PreparedEvent {
+  static fromMsgpackPayload(
+    type: string,
+    length: number,
+    write: (frame: Buffer, at: number) => void,
+  ): PreparedEvent {
     const ev = new PreparedEvent(type, undefined, false)
     const head = packedHead(type)
-    const frame = Buffer.allocUnsafeSlow(head.length + payload.length + SEQ_TAIL.length)
+    const frame = Buffer.allocUnsafeSlow(head.length + length + SEQ_TAIL.length)
     head.copy(frame, 0)
-    frame.set(payload, head.length)
-    SEQ_TAIL.copy(frame, head.length + payload.length)
+    write(frame, head.length)
+    SEQ_TAIL.copy(frame, head.length + length)
     ev.packed = frame
     return ev
   }

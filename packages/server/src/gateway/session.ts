@@ -52,8 +52,12 @@ export class LiveSession implements Session {
     if (this.deliver(new PreparedEvent(type, payload, false))) this.onEvent(type, 1)
   }
 
-  sendMsgpack<T extends EventType>(type: T, payload: Uint8Array): void {
-    if (this.deliver(PreparedEvent.fromMsgpackPayload(type, payload))) this.onEvent(type, 1)
+  sendMsgpack<T extends EventType>(
+    type: T,
+    length: number,
+    write: (frame: Buffer, at: number) => void,
+  ): void {
+    if (this.deliver(PreparedEvent.fromMsgpackPayload(type, length, write))) this.onEvent(type, 1)
   }
 
   /**
