@@ -9,6 +9,7 @@
  *   npx tsx bench/table.ts --quick    # smoke run (~20 rooms)
  */
 import { cpus, loadavg } from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { Packr } from 'msgpackr'
 import WebSocket from 'ws'
@@ -160,6 +161,7 @@ interface Phase {
   serverLoopLagMaxMs: number
   serverLoopLagP99Ms: number
   stealPct: number
+  loadGenLagP99Ms: number
 }
 
 /** The server's event-loop delay since the previous scrape (prom-client resets it at every collection). */
@@ -198,6 +200,8 @@ async function drive(
   await loopLag(url)
   const cpu0 = cpuSeconds(pid)
   const machine0 = cpuTimes()
+  const myLag = monitorEventLoopDelay({ resolution: 10 })
+  myLag.enable()
   const timers: NodeJS.Timeout[] = []
   let flip = 0
   const end = performance.now() + P.seconds * 1000
@@ -222,6 +226,7 @@ async function drive(
   for (const t of timers) clearInterval(t)
   await sleep(500)
   const cpu = cpuSeconds(pid) - cpu0
+  myLag.disable()
   const lag = await loopLag(url)
   const sent = clients.reduce((n, c) => n + c.sent, 0)
   const frames = clients.reduce((n, c) => n + c.frames, 0) - frames0
@@ -239,6 +244,8 @@ async function drive(
     serverLoopLagP99Ms: lag.p99,
     // Share of the machine's CPU time its host took during the phase (a busy host inflates every latency).
     stealPct: stealPctSince(machine0),
+    // The load generator's own event-loop delay: latencies include it.
+    loadGenLagP99Ms: Math.round(myLag.percentile(99) / 1e4) / 100,
   }
 }
 
@@ -289,7 +296,12 @@ try {
       },
       setupSec,
       // Other work on the machine skews latency: the 1-minute load average before and after the run.
-      machine: { cpus: cpus().length, loadAvgStart: round(loadAtStart), loadAvgEnd: round(loadavg()[0]!) },
+      machine: {
+        cpus: cpus().length,
+        loadAvgStart: round(loadAtStart),
+        loadAvgEnd: round(loadavg()[0]!),
+        pinned: process.env.BENCH_PIN === '1',
+      },
       phases,
       target: { rooms: last.rooms, p99Ms: 20, met: last.table.p99 < 20 },
     },

@@ -141,6 +141,7 @@ report(
     cpus: cpus().length,
     movePeriodMs: MOVE_PERIOD_MS,
     stores: process.env.DATABASE_URL ? 'postgres+valkey' : 'embedded',
+    pinned: process.env.BENCH_PIN === '1',
     criteria: { tickP99Ms: TICK_P99_MS, moveToUpdateP99Ms: MOVE_P99_MS },
     capacity,
     steps,

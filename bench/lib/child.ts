@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 
@@ -9,10 +9,18 @@ export async function spawnServer(
 ): Promise<{ url: string; child: ChildProcess }> {
   // BENCH_NODE_ARGS passes flags to the server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--trace-gc".
   const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', script], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const args = [...extra, '--import', 'tsx', script]
+  // BENCH_PIN=1: the server on CPU 0, this process (the load) on CPU 1, so neither steals the other's core.
+  const pin = process.env.BENCH_PIN === '1'
+  if (pin) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' })
+  const child = spawn(
+    pin ? 'taskset' : process.execPath,
+    pin ? ['-c', '0', process.execPath, ...args] : args,
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   const lines = createInterface({ input: child.stdout! })
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 60_000)
