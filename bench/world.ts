@@ -98,8 +98,9 @@ try {
     const bytes = bots.reduce((x, b) => x + b.stats.bytesIn, 0)
     const moves = bots.reduce((x, b) => x + b.stats.moves, 0)
     const refused = bots.reduce((x, b) => x + b.stats.refused, 0)
-    const tickP99 = Math.max(s.tick.p99, s.send.p99)
-    const pass = tickP99 < TICK_P99_MS && lat.p99 < MOVE_P99_MS
+    // The criteria: the simulation tick's p99, and a move's reply p99. A long send pass shows in the latter
+    // (moves wait behind it); its own duration is reported as sendMs.
+    const pass = s.tick.p99 < TICK_P99_MS && lat.p99 < MOVE_P99_MS
     const step = {
       clients: n,
       inWorld: s.players,
