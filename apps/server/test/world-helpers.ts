@@ -46,8 +46,12 @@ export interface WorldPlayer {
 }
 
 /** Registers (or logs in as `name`), connects and enters the world, folding updates into `seen`. */
-export async function enterWorld(url: string, name = uniqueName('w')): Promise<WorldPlayer> {
-  const client = await connectedClient(url, name).then(
+export async function enterWorld(
+  url: string,
+  name = uniqueName('w'),
+  opts: { format?: 'json' | 'msgpack' } = {},
+): Promise<WorldPlayer> {
+  const client = await connectedClient(url, name, opts).then(
     (c) => c.client,
     async () => {
       const c = new TavernClient({

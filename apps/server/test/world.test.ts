@@ -14,7 +14,8 @@ describe('the world over real sockets', () => {
   it('two players enter, see each other move, chat locally, and get their chunks', async () => {
     const a = await enterWorld(server.url)
     const chunksA = collect(a.client, 'world.chunk_data')
-    const b = await enterWorld(server.url)
+    // b speaks JSON: its updates, stitched as msgpack on the server, reach it decoded.
+    const b = await enterWorld(server.url, uniqueName('w'), { format: 'json' })
     expect(a.enter.map.id).toBe('town')
     expect(a.enter.config).toMatchObject({ moveCooldownMs: 150, chunkSize: 16, viewRadius: 32 })
     expect(a.enter.self.inventory).toHaveLength(28)
