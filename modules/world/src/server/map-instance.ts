@@ -3,7 +3,7 @@ import type { Content } from '../content/load.ts'
 import type { WorldMap } from '../maps/world-map.ts'
 import { CHUNK_SIZE, type MapChunk } from '../maps/world-map.ts'
 import type { Rng } from '../rules/combat.ts'
-import type { GroundItem } from '../rules/ground-items.ts'
+import { type GroundItem, isVisibleTo } from '../rules/ground-items.ts'
 import { npcProfile, spawnNpc } from '../rules/npc-ai.ts'
 import { GroundEntity, NpcEntity, type PlayerEntity } from './entities.ts'
 import { SpatialGrid } from './grid.ts'
@@ -248,16 +248,13 @@ export class MapInstance {
   private itemsFor(viewer: PlayerEntity, cell: number, now: number, out: KindParts): void {
     const round = this.grid.stamp
     const known = viewer.knownItems
+    // The block already bounds the distance: the rule checks the rest (despawned, someone else's protected loot).
+    const me = { id: viewer.userId, map: this.id, x: viewer.x, y: viewer.y }
     forBlock(cell, this.reach, (key) => {
       const c = this.grid.cell(key)
       if (!c) return
       for (const g of c.items) {
-        const it = g.item
-        if (
-          now >= it.despawnAt ||
-          (it.owner !== null && it.owner !== viewer.userId && now < it.protectedUntil)
-        )
-          continue
+        if (!isVisibleTo(g.item, me, now, Number.POSITIVE_INFINITY)) continue
         const k = known.get(g.id)
         if (!k) {
           out.added.push(encode(g.view(now)))
