@@ -15,7 +15,7 @@ import { Packr } from 'msgpackr'
 import WebSocket from 'ws'
 import { cpuSeconds, spawnServer, stopChild } from './lib/child.ts'
 import { toggleProfile } from './lib/profile.ts'
-import { cpuTimes, report, sleep, stealPctSince, summarize } from './lib/stats.ts'
+import { cpuTimes, ownCpuCores, report, sleep, stealPctSince, summarize } from './lib/stats.ts'
 
 const quick = process.argv.includes('--quick')
 /** `--rooms=100,1000` and `--seconds=20` override the defaults (such runs are not appended to the results). */
@@ -162,6 +162,7 @@ interface Phase {
   serverLoopLagP99Ms: number
   stealPct: number
   loadGenLagP99Ms: number
+  loadGenCpuPct: number
 }
 
 /** The server's event-loop delay since the previous scrape (prom-client resets it at every collection). */
@@ -202,6 +203,7 @@ async function drive(
   const machine0 = cpuTimes()
   const myLag = monitorEventLoopDelay({ resolution: 10 })
   myLag.enable()
+  const myCpu0 = process.cpuUsage()
   const timers: NodeJS.Timeout[] = []
   let flip = 0
   const end = performance.now() + P.seconds * 1000
@@ -220,9 +222,10 @@ async function drive(
     }, Math.random() * P.sendEveryMs)
     timers.push(start)
   }
-  if (kind === 'table') toggleProfile(pid)
+  // With BENCH_PROFILE, each phase gets its own profile: the table's first, then the baseline's.
+  toggleProfile(pid)
   await sleep(P.seconds * 1000)
-  if (kind === 'table') toggleProfile(pid)
+  toggleProfile(pid)
   for (const t of timers) clearInterval(t)
   await sleep(500)
   const cpu = cpuSeconds(pid) - cpu0
@@ -246,6 +249,8 @@ async function drive(
     stealPct: stealPctSince(machine0),
     // The load generator's own event-loop delay: latencies include it.
     loadGenLagP99Ms: Math.round(myLag.percentile(99) / 1e4) / 100,
+    // The load generator's own CPU (it shares the machine with the server).
+    loadGenCpuPct: Math.round(ownCpuCores(myCpu0, P.seconds + 0.5) * 100),
   }
 }
 

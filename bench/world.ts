@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { RawBot, registerAccounts } from '@tavern/bots'
 import { cpuSeconds, spawnServer, stopChild } from './lib/child.ts'
 import { toggleProfile } from './lib/profile.ts'
-import { cpuTimes, report, sleep, stealPctSince, summarize } from './lib/stats.ts'
+import { cpuTimes, ownCpuCores, report, sleep, stealPctSince, summarize } from './lib/stats.ts'
 
 const quick = process.argv.includes('--quick')
 /** `--steps=250,500` replaces the default ladder of client counts. */
@@ -90,7 +90,6 @@ try {
     toggleProfile(child.pid)
     const secs = (performance.now() - t0) / 1000
     const cpu = (cpuSeconds(child.pid!) - cpu0) / secs
-    const my = process.cpuUsage(myCpu0)
     myLag.disable()
     const s = await status(url, admin, false)
     const lat = summarize(bots.flatMap((b) => b.stats.moveLatencies))
@@ -115,7 +114,7 @@ try {
       serverCpuCores: round(cpu),
       serverCpuPer1000Clients: round((cpu * 1000) / n),
       serverRssMb: rssMb(child.pid!),
-      loadGenCpuCores: round((my.user + my.system) / 1e6 / secs),
+      loadGenCpuCores: round(ownCpuCores(myCpu0, secs)),
       // The load generator's own event-loop delay: when it is high, latencies are partly the bots' own.
       loadGenLagP99Ms: round(myLag.percentile(99) / 1e6),
       // The machine's 1-minute load when the step began, and the share of CPU time its host took during the step:

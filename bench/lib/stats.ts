@@ -51,3 +51,9 @@ export function stealPctSince(from: { steal: number; total: number }): number {
   const total = now.total - from.total
   return total > 0 ? Math.round(((now.steal - from.steal) / total) * 1000) / 10 : 0
 }
+
+/** This process's CPU since `from` (a `process.cpuUsage()`), in cores busy on average over `seconds`. */
+export function ownCpuCores(from: NodeJS.CpuUsage, seconds: number): number {
+  const used = process.cpuUsage(from)
+  return (used.user + used.system) / 1e6 / seconds
+}

@@ -1,8 +1,11 @@
+import type { AddressInfo } from 'node:net'
 import { jsonCodec, msgpackCodec } from '@tavern/protocol'
 import { Packr } from 'msgpackr'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
+import { WebSocket, WebSocketServer } from 'ws'
 import { z } from 'zod'
+import { Connection } from '../src/gateway/connection.ts'
 import { PreparedEvent } from '../src/gateway/frames.ts'
 import { TokenBucket } from '../src/gateway/rate-limit.ts'
 import { SessionDirectory } from '../src/gateway/registry.ts'
@@ -110,6 +113,39 @@ describe('replay buffer bounds', () => {
       Array.from({ length: fit }, (_, i) => 21 - fit + i),
     )
     expect(s.eventsAfter(19 - fit)).toBeNull()
+  })
+})
+
+describe('Connection', () => {
+  it('sends the frames a request causes on its own connection in one write, in order', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' })
+    await new Promise((r) => wss.once('listening', r))
+    const accepted = new Promise<WebSocket>((resolve) => wss.once('connection', resolve))
+    const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`)
+    const got: string[] = []
+    const both = new Promise<void>((resolve) =>
+      client.on('message', (data) => {
+        got.push(String(data))
+        if (got.length === 3) resolve()
+      }),
+    )
+    const ws = await accepted
+    const config = { floodPerSec: 10, floodBurst: 10 } as never
+    const conn = new Connection(ws, jsonCodec, '127.0.0.1', 0, config, () => undefined)
+    const raw = (ws as unknown as { _socket: import('node:net').Socket })._socket
+    conn.sendFrame('outside a request')
+    expect(raw.writableCorked).toBe(0)
+    conn.draining = true
+    conn.sendFrame('event')
+    conn.sendFrame('reply')
+    // Held until this turn's microtasks are done, then written together.
+    expect(raw.writableCorked).toBe(1)
+    await new Promise((r) => process.nextTick(r))
+    expect(raw.writableCorked).toBe(0)
+    await both
+    expect(got).toEqual(['outside a request', 'event', 'reply'])
+    client.close()
+    wss.close()
   })
 })
 
