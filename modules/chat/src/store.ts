@@ -1,6 +1,5 @@
 import type { ChatMessage } from '@tavern/protocol'
 import type { JournalHandle, Sql, StateLayer } from '@tavern/server'
-import { bulkInsert } from '@tavern/server'
 
 export const chatMigrations = [
   {
@@ -40,28 +39,17 @@ export class ChatStore {
   ) {
     this.journal = state.journal<ChatMessage>({
       kind: 'chat.messages',
-      save: async (rows, tx) => {
-        await bulkInsert(tx, {
-          table: 'chat_messages',
-          columns: {
-            id: 'text',
-            channel: 'text',
-            user_id: 'text',
-            username: 'text',
-            role: 'text',
-            text: 'text',
-            at: 'int8',
-          },
-          rows: rows.map((m) => ({
-            id: m.id,
-            channel: m.channel,
-            user_id: m.from.userId,
-            username: m.from.username,
-            role: m.from.role,
-            text: m.text,
-            at: m.at,
-          })),
-        })
+      table: {
+        name: 'chat_messages',
+        columns: {
+          id: { field: 'id', type: 'text' },
+          channel: { field: 'channel', type: 'text' },
+          user_id: { field: 'from.userId', type: 'text' },
+          username: { field: 'from.username', type: 'text' },
+          role: { field: 'from.role', type: 'text' },
+          text: { field: 'text', type: 'text' },
+          at: { field: 'at', type: 'int8' },
+        },
       },
     })
   }

@@ -1,5 +1,5 @@
 import type { TableEntry } from '@tavern/protocol'
-import { bulkInsert, type JournalHandle, type Sql, type StateLayer } from '@tavern/server'
+import type { JournalHandle, Sql, StateLayer } from '@tavern/server'
 import { type Audience, projectEntry, type Viewer } from '../rules/visibility.ts'
 
 /** One row of the append-only session log: the full entry and who may read it. */
@@ -29,26 +29,16 @@ export class LogStore {
   ) {
     this.journal = state.journal<LogRow>({
       kind: 'table.log',
-      save: async (rows, tx) => {
-        await bulkInsert(tx, {
-          table: 'table_log',
-          columns: {
-            session_id: 'text',
-            seq: 'int8',
-            at: 'int8',
-            kind: 'text',
-            audience: 'jsonb',
-            body: 'json',
-          },
-          rows: rows.map((r) => ({
-            session_id: r.sessionId,
-            seq: r.seq,
-            at: r.at,
-            kind: r.entry.kind,
-            audience: r.audience,
-            body: r.entry,
-          })),
-        })
+      table: {
+        name: 'table_log',
+        columns: {
+          session_id: { field: 'sessionId', type: 'text' },
+          seq: { field: 'seq', type: 'int8' },
+          at: { field: 'at', type: 'int8' },
+          kind: { field: 'entry.kind', type: 'text' },
+          audience: { field: 'audience', type: 'jsonb' },
+          body: { field: 'entry', type: 'json' },
+        },
       },
     })
   }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import type { HotStore } from '../hot/types.ts'
+import { bulkInsertJson } from '../storage/bulk.ts'
 import type { Sql } from '../storage/sql.ts'
 import { currentTx } from '../storage/tx-context.ts'
 import { acquireLease, type Lease, tryAcquireLease } from './lease.ts'
@@ -129,9 +130,15 @@ export async function flushJournal(
       const started = performance.now()
       const raws = await ctx.hot.lrange(key, 0, Math.min(ctx.batchSize, waiting - saved) - 1)
       if (raws.length === 0) break
-      const rows = raws.map((r) => JSON.parse(r) as unknown)
       await ctx.sql.transaction(async (tx) => {
-        await spec.save(rows, tx)
+        if ('table' in spec) {
+          const { name, columns } = spec.table
+          await bulkInsertJson(tx, { table: name, columns, rows: raws })
+        } else
+          await spec.save(
+            raws.map((r) => JSON.parse(r) as unknown),
+            tx,
+          )
         await assertHeld(lease, spec.kind)
       })
       await ctx.hot.ltrim(key, raws.length, -1)

@@ -1,3 +1,4 @@
+import type { JsonColumns } from '../storage/bulk.ts'
 import type { Sql } from '../storage/sql.ts'
 
 /**
@@ -26,12 +27,23 @@ export interface StateHandle<T> {
   evict(id: string): Promise<void>
 }
 
-/** Append-only rows (chat lines, logs): acknowledged once in the hot store, bulk-inserted later, exactly once. */
-export interface JournalSpec<T> {
-  readonly kind: string
-  /** Inserts a batch in one transaction; rows carry their own unique id, so use ON CONFLICT DO NOTHING. */
-  save(rows: readonly T[], tx: Sql): Promise<void>
-}
+/**
+ * Append-only rows (chat lines, logs): acknowledged once in the hot store, bulk-inserted later, exactly once. Rows
+ * carry their own unique key, so a batch saved twice (a crash between commit and trim) lands once.
+ */
+export type JournalSpec<T> = { readonly kind: string } & (
+  | {
+      /**
+       * Where rows go: the table, and per column the row field it holds. The database reads the fields out of the
+       * rows' JSON as kept in the hot store, so a flush never decodes them (conflicting rows are skipped).
+       */
+      readonly table: { readonly name: string; readonly columns: JsonColumns }
+    }
+  | {
+      /** Or inserts a decoded batch itself, in the flush's transaction; use ON CONFLICT DO NOTHING. */
+      save(rows: readonly T[], tx: Sql): Promise<void>
+    }
+)
 
 export interface JournalHandle<T> {
   append(row: T): Promise<void>

@@ -84,19 +84,31 @@ function prepare(w: BulkWrite): Prepared {
 }
 
 async function run(sql: Sql, w: BulkWrite, p: Prepared, statement: string): Promise<number> {
-  const size = w.batchSize ?? 10_000
+  return inBatches(sql, w.rows, w.batchSize, statement, (rows) =>
+    p.cols.map((c, i) => arrayLiteral(rows.map((r) => encode(r[c], p.types[i]!)))),
+  )
+}
+
+/** Runs `statement` once per batch of `rows` (in one transaction when there are several); counts rows written. */
+async function inBatches<R>(
+  sql: Sql,
+  rows: readonly R[],
+  batchSize: number | undefined,
+  statement: string,
+  params: (batch: readonly R[]) => string[],
+): Promise<number> {
+  const size = batchSize ?? 10_000
   if (size < 1) throw new Error('batchSize must be at least 1')
   const counted = `WITH written AS (${statement} RETURNING 1) SELECT count(*) AS n FROM written`
-  const batch = async (tx: Sql, rows: readonly Record<string, unknown>[]) => {
-    const params = p.cols.map((c, i) => arrayLiteral(rows.map((r) => encode(r[c], p.types[i]!))))
-    const [row] = await tx.query<{ n: number | string }>(counted, params)
+  const batch = async (tx: Sql, part: readonly R[]) => {
+    const [row] = await tx.query<{ n: number | string }>(counted, params(part))
     return Number(row?.n ?? 0)
   }
-  if (w.rows.length === 0) return 0
-  if (w.rows.length <= size) return batch(sql, w.rows)
+  if (rows.length === 0) return 0
+  if (rows.length <= size) return batch(sql, rows)
   return sql.transaction(async (tx) => {
     let n = 0
-    for (let i = 0; i < w.rows.length; i += size) n += await batch(tx, w.rows.slice(i, i + size))
+    for (let i = 0; i < rows.length; i += size) n += await batch(tx, rows.slice(i, i + size))
     return n
   })
 }
@@ -139,4 +151,45 @@ function lastPerKey<R extends Record<string, unknown>>(rows: readonly R[], key: 
     byKey.set(k, r)
   }
   return byKey.size === rows.length ? rows : [...byKey.values()]
+}
+
+/** For each column, the field of the row's JSON it holds (dotted for a nested one) and its Postgres type. */
+export type JsonColumns = Record<string, { field: string; type: string }>
+
+/** Rows given as JSON text, each column taken from one of their fields. */
+export interface BulkJsonInsert {
+  table: string
+  columns: JsonColumns
+  /** One JSON object per row, as text. */
+  rows: readonly string[]
+  batchSize?: number
+}
+
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/** The SQL reading one field of the JSON row `r` as a column of type `type`. */
+function fieldOf(field: string, type: string): string {
+  const path = field.split('.')
+  for (const part of path)
+    if (!FIELD.test(part)) throw new Error(`invalid JSON field: ${JSON.stringify(field)}`)
+  const at = `'{${path.join(',')}}'`
+  // `#>` on json keeps the field's text as written; `#>>` gives it as text for a cast.
+  if (type === 'json') return `r #> ${at}`
+  if (type === 'jsonb') return `(r #> ${at})::jsonb`
+  return `(r #>> ${at})::${type}`
+}
+
+/**
+ * Inserts rows kept as JSON text (a journal's), skipping conflicts; returns how many were inserted. The database
+ * reads the columns out of each row, so the rows are never decoded and encoded again here: one `json[]`
+ * parameter, `INSERT … SELECT <fields> FROM unnest($1::json[])`.
+ */
+export function bulkInsertJson(sql: Sql, w: BulkJsonInsert): Promise<number> {
+  const cols = Object.keys(w.columns)
+  if (cols.length === 0) throw new Error('a bulk write needs at least one column')
+  const fields = cols.map((c) => fieldOf(w.columns[c]!.field, pgType(w.columns[c]!.type)))
+  const statement =
+    `INSERT INTO ${tableName(w.table)} (${cols.map(ident).join(', ')}) ` +
+    `SELECT ${fields.join(', ')} FROM unnest($1::json[]) AS j(r) ON CONFLICT DO NOTHING`
+  return inBatches(sql, w.rows, w.batchSize, statement, (rows) => [arrayLiteral(rows as string[])])
 }
