@@ -1,15 +1,10 @@
-import { createHmac } from 'node:crypto'
 import { defineModule } from '@tavern/server'
 import { type TableConfig, tableConfig } from './config.ts'
-import { useNativeHmac } from './dice/sha256.ts'
 import { tableHandlers } from './handlers.ts'
 import { registerLogRoutes } from './routes/log.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
 import { TableService } from './service.ts'
 import { tableMigrations } from './store/migrations.ts'
-
-// The server has Node's native HMAC; the same code in browsers (verifying rolls) keeps the portable one.
-useNativeHmac((key, message) => createHmac('sha256', key).update(message).digest())
 
 /**
  * Tabletop sessions: campaigns and sessions over REST, one live room per session over the gateway (chat,

@@ -2,7 +2,7 @@ import type { DiceErrorInfo } from './errors.ts'
 import type { DiceLimits } from './limits.ts'
 import type { DiceRng, RollResult } from './result.ts'
 import { tryRoll } from './roller.ts'
-import { hmacSha256, sha256, toHex, utf8 } from './sha256.ts'
+import { HmacSha256, sha256, toHex, utf8 } from './sha256.ts'
 
 /**
  * Provably fair rolls. The server picks a secret seed and publishes `commit(seed)` before any roll. Each roll
@@ -33,38 +33,60 @@ export function fairRandom(seeds: FairSeeds): FairRandom {
     throw new TypeError('serverSeed must be a non-empty string')
   if (typeof clientSeed !== 'string') throw new TypeError('clientSeed must be a string')
   if (!Number.isSafeInteger(nonce) || nonce < 0) throw new RangeError('nonce must be a non-negative integer')
-  const key = utf8(serverSeed)
-  const draws: number[] = []
-  let counter = 0
-  let block: DataView = new DataView(new ArrayBuffer(32))
-  let word = 8
-  const nextWord = (): number => {
-    if (word === 8) {
-      const h = hmacSha256(key, utf8(`${clientSeed}:${nonce}:${counter}`))
-      block = new DataView(h.buffer, h.byteOffset, h.byteLength)
-      counter++
-      word = 0
+  return new FairSource(keyOf(serverSeed), `${clientSeed}:${nonce}:`)
+}
+
+class FairSource implements FairRandom {
+  readonly draws: number[] = []
+  private counter = 0
+  private block: Uint8Array = new Uint8Array(0)
+  private word = 8
+
+  constructor(
+    private readonly key: HmacSha256,
+    /** `${clientSeed}:${nonce}:`, the HMAC message without its counter. */
+    private readonly prefix: string,
+  ) {}
+
+  int(min: number, max: number): number {
+    const range = max - min + 1
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || range < 1 || range > TWO_32) {
+      throw new RangeError(`cannot draw from [${min}, ${max}]`)
     }
-    return block.getUint32(4 * word++)
+    // Words at or above the largest multiple of `range` would favour small values: skip them.
+    const limit = TWO_32 - (TWO_32 % range)
+    for (;;) {
+      const w = this.nextWord()
+      if (w >= limit) continue
+      const v = min + (w % range)
+      this.draws.push(v)
+      return v
+    }
   }
-  return {
-    draws,
-    int(min: number, max: number): number {
-      const range = max - min + 1
-      if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || range < 1 || range > TWO_32) {
-        throw new RangeError(`cannot draw from [${min}, ${max}]`)
-      }
-      // Words at or above the largest multiple of `range` would favour small values: skip them.
-      const limit = TWO_32 - (TWO_32 % range)
-      for (;;) {
-        const w = nextWord()
-        if (w >= limit) continue
-        const v = min + (w % range)
-        draws.push(v)
-        return v
-      }
-    },
+
+  private nextWord(): number {
+    if (this.word === 8) {
+      this.block = this.key.mac(utf8(`${this.prefix}${this.counter++}`))
+      this.word = 0
+    }
+    const b = this.block
+    const i = 4 * this.word++
+    return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0
   }
+}
+
+/** Key states of recent server seeds (a room rolls under one seed for a whole epoch), oldest dropped first. */
+const keys = new Map<string, HmacSha256>()
+const KEYS_KEPT = 4096
+
+function keyOf(serverSeed: string): HmacSha256 {
+  let key = keys.get(serverSeed)
+  if (!key) {
+    if (keys.size >= KEYS_KEPT) keys.delete(keys.keys().next().value as string)
+    key = new HmacSha256(utf8(serverSeed))
+    keys.set(serverSeed, key)
+  }
+  return key
 }
 
 /** The commitment published before rolling: SHA-256 of the seed's UTF-8 text, lower-case hex. */
