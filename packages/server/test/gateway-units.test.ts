@@ -75,6 +75,30 @@ describe('PreparedEvent', () => {
       1, 2,
     ])
   })
+
+  it('lets a delivered broadcast’s payload go, and still frames it for either codec on a resume', () => {
+    const payload = { text: 'all', n: [1, 2] }
+    const ev = new PreparedEvent('chat.message', payload)
+    ev.frame(msgpackCodec, 1)
+    ev.release()
+    expect(ev.payload).not.toBe(payload)
+    expect(ev.payload).toEqual(payload)
+    expect(msgpackCodec.decode(ev.frame(msgpackCodec, 3) as Buffer)).toEqual({
+      type: 'chat.message',
+      payload,
+      seq: 3,
+    })
+    expect(jsonCodec.decode(ev.frame(jsonCodec, 4) as string)).toEqual({
+      type: 'chat.message',
+      payload,
+      seq: 4,
+    })
+    // Sent only as JSON so far: nothing encoded to fall back on, so the payload stays.
+    const json = new PreparedEvent('chat.message', payload)
+    json.frame(jsonCodec, 1)
+    json.release()
+    expect(json.payload).toBe(payload)
+  })
 })
 
 describe('LiveSession', () => {

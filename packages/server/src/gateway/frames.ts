@@ -21,8 +21,9 @@ function packedHead(type: string): Buffer {
  * An event encoded once, sent to one session or to many. The frame is encoded once with a placeholder seq (the
  * envelope's key order is type, payload, seq, so the seq is the last four bytes) into a buffer of its own: a
  * frame kept for replay never pins a shared allocation pool. An event for one session (`shared` false) takes its
- * seq in place; a broadcast copies the frame per recipient. Once encoded, an unshared event lets its payload go
- * (a replay buffer then holds bytes, not object graphs); a JSON frame for it decodes the payload back.
+ * seq in place; a broadcast copies the frame per recipient. Once encoded, an unshared event lets its payload go,
+ * and a broadcast does once delivered (`release`): a replay buffer then holds bytes, not object graphs; a JSON
+ * frame for it decodes the payload back.
  */
 export class PreparedEvent {
   private packed: Buffer | undefined
@@ -91,6 +92,14 @@ export class PreparedEvent {
     this.packed = own
     if (!this.shared) this.payloadRef = undefined
     return own
+  }
+
+  /**
+   * Every recipient has been served: a msgpack frame already encoded lets the payload go, so replay buffers hold
+   * bytes rather than object graphs (a JSON frame for a later resume decodes it back).
+   */
+  release(): void {
+    if (this.packed) this.payloadRef = undefined
   }
 
   private jsonHead(): string {

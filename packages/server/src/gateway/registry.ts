@@ -87,6 +87,8 @@ export class SessionDirectory implements Sessions {
       any = s as LiveSession
       if (any.deliver(event)) n++
     }
+    // Replay buffers keep the event: from here on they hold its bytes, not the payload's objects.
+    event.release()
     if (any && n > 0) any.onEvent(type, n)
   }
 
