@@ -18,7 +18,7 @@ import { toggleProfile } from './lib/profile.ts'
 import { cpuTimes, ownCpuCores, report, sleep, stealPctSince, summarize } from './lib/stats.ts'
 
 const quick = process.argv.includes('--quick')
-/** `--steps=250,500` replaces the default ladder of client counts. */
+/** `--steps=250,500` replaces the default ladder of client counts (such runs are not appended to the results). */
 const stepsArg = process.argv.find((a) => a.startsWith('--steps='))?.slice('--steps='.length)
 const P = quick
   ? { steps: [50], warmMs: 2000, measureMs: 6000, capMs: 60_000 }
@@ -146,7 +146,8 @@ report(
     capacity,
     steps,
   },
-  quick ? null : fileURLToPath(new URL('./results/world.jsonl', import.meta.url)),
+  // Only the default ladder is a full run worth keeping; --quick and --steps runs are not appended.
+  quick || stepsArg ? null : fileURLToPath(new URL('./results/world.jsonl', import.meta.url)),
 )
 
 function round(x: number): number {

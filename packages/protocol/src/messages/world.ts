@@ -70,7 +70,8 @@ export const worldMessages = {
     description:
       'One step on the grid. One step per 150 ms (`world.move_cooldown` with retry-after otherwise); walls, ' +
       'water and the map edge refuse. Ends your attack. Stepping on a portal moves you to its destination ' +
-      '(`world.map_changed` then `world.chunk_data`). Replies once the new position is stored.',
+      '(`world.map_changed` then `world.chunk_data`). Replies at once with your position; positions are stored ' +
+      'within a second (a killed process loses at most the last second of walking).',
     request: z.object({ dir: worldDirection }),
     response: position,
     limits: { maxBytes: 64, rate: every(150, 2) },
