@@ -114,6 +114,46 @@ describe('gateway under hostile input', () => {
     expect((await s.closed).code).toBe(CloseCode.IDLE_TIMEOUT)
   })
 
+  it('keeps events for a resume only until a pong shows the client has them', async () => {
+    const listenerToken = await token()
+    const listener = await RawSocket.open(server.url)
+    const welcome = await listener.request('auth', { token: listenerToken })
+    const { sessionId } = welcome.payload as { sessionId: string }
+    const speaker = await authed('json')
+    const said = async (text: string) => {
+      expect((await speaker.request('chat.send', { channel: 'global', text })).type).toBe('ok')
+      const heard = await listener.next(
+        (e) => e.type === 'chat.message' && (e.payload as { text: string }).text === text,
+      )
+      return heard.seq!
+    }
+    const first = await said('before the pong')
+    // Heartbeats every 200 ms: a ping follows the event, and its pong acknowledges it.
+    await new Promise((r) => setTimeout(r, 600))
+    const last = await said('acknowledged next')
+    await new Promise((r) => setTimeout(r, 600))
+    listener.ws.terminate()
+    await listener.closed
+    expect((await speaker.request('chat.send', { channel: 'global', text: 'missed' })).type).toBe('ok')
+    // From what it last saw: exactly the missed event.
+    const back = await RawSocket.open(server.url)
+    const resumed = await back.request('auth', { token: listenerToken, resume: { sessionId, lastSeq: last } })
+    expect(resumed.payload).toMatchObject({ resumed: true, replayed: 1 })
+    expect(await back.next((e) => e.type === 'chat.message')).toMatchObject({ payload: { text: 'missed' } })
+    // From before what the pongs acknowledged: those events are gone, so a fresh session and a resync.
+    back.ws.terminate()
+    await back.closed
+    const again = await RawSocket.open(server.url)
+    const stale = await again.request('auth', {
+      token: listenerToken,
+      resume: { sessionId, lastSeq: first - 1 },
+    })
+    expect(stale.payload).toMatchObject({ resumed: false })
+    expect(await again.next((e) => e.type === 'session.resync')).toBeTruthy()
+    again.close()
+    speaker.close()
+  })
+
   it('replaces an older session of the same account cleanly (4009)', async () => {
     const name = uniqueName('r')
     const t = await rest.register(name, 'correct horse battery')

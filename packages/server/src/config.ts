@@ -106,7 +106,7 @@ export const settings: readonly Setting[] = [
     env: 'TAVERN_WS_HEARTBEAT_MS',
     path: ['gateway', 'heartbeatMs'],
     schema: int(100, 300_000, 15_000),
-    doc: 'Interval of server WebSocket pings.',
+    doc: 'Interval of server WebSocket pings (to quiet sockets, and to acknowledge events kept for a resume).',
   },
   {
     env: 'TAVERN_WS_IDLE_TIMEOUT_MS',
@@ -124,7 +124,7 @@ export const settings: readonly Setting[] = [
     env: 'TAVERN_WS_REPLAY_EVENTS',
     path: ['gateway', 'replayEvents'],
     schema: int(0, 100_000, 1000),
-    doc: 'Events kept per session for replay on resume.',
+    doc: 'Events kept per session for replay on resume (until a pong acknowledges them).',
   },
   {
     env: 'TAVERN_WS_MAX_CONNECTIONS',

@@ -124,6 +124,22 @@ describe('LiveSession', () => {
     expect(s.eventsAfter(0)).toBeNull()
     expect(s.eventsAfter(2)?.map((e) => e.seq)).toEqual([3, 4, 5])
   })
+
+  it('lets acknowledged events go: a resume from them or later still works', () => {
+    const s = new LiveSession('s1', user, socket().s, 100)
+    for (let i = 0; i < 5; i++) s.send('session.resync', { reason: 'other_user' })
+    s.ack(3)
+    expect(s.buffered).toBe(2)
+    expect(s.eventsAfter(3)?.map((e) => e.seq)).toEqual([4, 5])
+    expect(s.eventsAfter(4)?.map((e) => e.seq)).toEqual([5])
+    // A client claiming less than it acknowledged is wrong about itself: resync.
+    expect(s.eventsAfter(1)).toBeNull()
+    s.ack(5)
+    expect(s.buffered).toBe(0)
+    expect(s.eventsAfter(5)).toEqual([])
+    s.send('session.resync', { reason: 'other_user' })
+    expect(s.eventsAfter(5)?.map((e) => e.seq)).toEqual([6])
+  })
 })
 
 describe('replay buffer bounds', () => {

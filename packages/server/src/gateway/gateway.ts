@@ -105,6 +105,10 @@ export class Gateway {
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onFrame(conn, data, isBinary))
     ws.on('pong', () => {
       conn.lastSeen = clock.now()
+      // Every frame written before the ping has arrived (one ordered stream): the replay buffer can let them go.
+      const session = conn.session
+      if (conn.pingedThroughSeq !== null && session?.socket === conn) session.ack(conn.pingedThroughSeq)
+      conn.pingedThroughSeq = null
     })
     ws.on('error', (err) => {
       // ws reports oversized frames (closing with 1009) and protocol violations here.
@@ -336,7 +340,14 @@ export class Gateway {
         this.closeWithError(conn, CloseCode.IDLE_TIMEOUT, 'idle timeout')
       } else if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
         conn.close(CloseCode.SLOW_CONSUMER, 'slow consumer')
-      } else if (now - conn.lastSeen >= config.heartbeatMs / 2) {
+      } else if (
+        now - conn.lastSeen >= config.heartbeatMs / 2 ||
+        // A session holding events for a resume asks for an acknowledgement once per heartbeat.
+        (conn.session && conn.session.buffered > 0 && now - conn.lastPingAt >= config.heartbeatMs)
+      ) {
+        if (conn.pingedThroughSeq === null && conn.session?.socket === conn)
+          conn.pingedThroughSeq = conn.session.lastSeq
+        conn.lastPingAt = now
         conn.ws.ping()
       }
     }

@@ -85,6 +85,21 @@ export class LiveSession implements Session {
   }
 
   /**
+   * The client has every event up to `seq` (a pong answered a ping sent after them, on the same ordered stream):
+   * a resume will never ask for them, so they leave the replay buffer.
+   */
+  ack(seq: number): void {
+    let n = 0
+    while (n < this.buffer.length && this.buffer[n]!.seq <= seq) this.bufferBytes -= this.buffer[n++]!.bytes
+    if (n > 0) this.buffer.splice(0, n)
+  }
+
+  /** Events kept for a resume. */
+  get buffered(): number {
+    return this.buffer.length
+  }
+
+  /**
    * Events after `lastSeq`, or null when some of them are gone (the client must resync). Events the client
    * had already acknowledged by seq are never sent twice.
    */
