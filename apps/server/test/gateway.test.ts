@@ -127,11 +127,16 @@ describe('gateway under hostile input', () => {
       )
       return heard.seq!
     }
+    // Heartbeats every 200 ms: a ping follows the event and the client's pong acknowledges it. A request after the
+    // pong, on the same stream, comes back once the server has handled the pong.
+    const acknowledged = async () => {
+      await new Promise((r) => listener.ws.once('ping', r))
+      expect((await listener.request('ping', {})).type).toBe('ok')
+    }
     const first = await said('before the pong')
-    // Heartbeats every 200 ms: a ping follows the event, and its pong acknowledges it.
-    await new Promise((r) => setTimeout(r, 600))
+    await acknowledged()
     const last = await said('acknowledged next')
-    await new Promise((r) => setTimeout(r, 600))
+    await acknowledged()
     listener.ws.terminate()
     await listener.closed
     expect((await speaker.request('chat.send', { channel: 'global', text: 'missed' })).type).toBe('ok')

@@ -20,9 +20,9 @@ export class Connection implements SessionSocket {
   readonly inbox: Array<{ env: Envelope; bytes: number }> = []
   draining = false
   authTimer: NodeJS.Timeout | undefined
-  /** When the last ping went out, and the session's last seq then, until its pong comes back (see `sweep`). */
+  /** When the last ping went out, and the session's last seq it carried (its pong acknowledges that far). */
   lastPingAt = 0
-  pingedThroughSeq: number | null = null
+  pingedSeq = 0
   /** The socket is corked until the end of this turn's microtasks (see `sendFrame`). */
   private corked = false
 

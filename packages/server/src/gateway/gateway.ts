@@ -103,12 +103,14 @@ export class Gateway {
     conn.authTimer.unref()
 
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onFrame(conn, data, isBinary))
-    ws.on('pong', () => {
+    ws.on('pong', (data: Buffer) => {
       conn.lastSeen = clock.now()
-      // Every frame written before the ping has arrived (one ordered stream): the replay buffer can let them go.
+      // A pong echoes its ping's data: the session's last seq when the ping went out. Every event up to it has
+      // arrived (one ordered stream), so the replay buffer lets them go. Unsolicited or stale pongs ack nothing new.
+      const seq = data.length > 0 && data.length <= 16 ? Number(data.toString('latin1')) : 0
       const session = conn.session
-      if (conn.pingedThroughSeq !== null && session?.socket === conn) session.ack(conn.pingedThroughSeq)
-      conn.pingedThroughSeq = null
+      if (Number.isSafeInteger(seq) && seq > 0 && seq <= conn.pingedSeq && session?.socket === conn)
+        session.ack(seq)
     })
     ws.on('error', (err) => {
       // ws reports oversized frames (closing with 1009) and protocol violations here.
@@ -345,10 +347,10 @@ export class Gateway {
         // A session holding events for a resume asks for an acknowledgement once per heartbeat.
         (conn.session && conn.session.buffered > 0 && now - conn.lastPingAt >= config.heartbeatMs)
       ) {
-        if (conn.pingedThroughSeq === null && conn.session?.socket === conn)
-          conn.pingedThroughSeq = conn.session.lastSeq
+        const seq = conn.session?.socket === conn ? conn.session.lastSeq : 0
+        conn.pingedSeq = seq
         conn.lastPingAt = now
-        conn.ws.ping()
+        conn.ws.ping(String(seq))
       }
     }
   }
