@@ -54,8 +54,13 @@ describe('PreparedEvent', () => {
       payload: { text: 'hi' },
       seq: 7,
     })
-    // The frame owns its memory: no shared allocation pool is pinned by a frame kept for replay.
-    expect(a.buffer.byteLength).toBe(a.length)
+    // Frames come from Tavern's frame slabs, not Node's shared pool; each is a region of its own.
+    const b = new PreparedEvent('chat.message', { text: 'there' }, false).frame(msgpackCodec, 8) as Buffer
+    expect(a.buffer.byteLength).toBe(64 * 1024)
+    expect(b.buffer === a.buffer ? b.byteOffset >= a.byteOffset + a.length : true).toBe(true)
+    expect(msgpackCodec.decode(a)).toMatchObject({ payload: { text: 'hi' }, seq: 7 })
+    const big = new PreparedEvent('chat.message', { text: 'x'.repeat(20_000) }, false).frame(msgpackCodec, 1)
+    expect((big as Buffer).buffer.byteLength).toBe((big as Buffer).length)
   })
 
   it('frames a payload the caller encoded, for either codec', () => {

@@ -7,6 +7,28 @@ const SEQ_PLACEHOLDER = 0xffffffff
 /** The envelope's end: key `seq` and the placeholder. */
 const SEQ_TAIL = Buffer.concat([packr.pack('seq'), Buffer.from([0xce, 0xff, 0xff, 0xff, 0xff])])
 const heads = new Map<string, Buffer>()
+
+/**
+ * Frames are carved from slabs of their own, one after another. One ArrayBuffer per frame made every send pay for
+ * a fresh backing store (≈8 % of a busy world server); a slab is shared by the frames of a moment, which replay
+ * buffers keep for about as long as each other (until a pong acknowledges them, ADR 0009), so a slab is freed soon
+ * after its frames. Frames too big for a slab get their own buffer.
+ */
+const SLAB_BYTES = 64 * 1024
+let slab = Buffer.allocUnsafeSlow(0)
+let slabUsed = 0
+
+function frameBuffer(size: number): Buffer {
+  if (size > SLAB_BYTES / 8) return Buffer.allocUnsafeSlow(size)
+  if (slabUsed + size > slab.length) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES)
+    slabUsed = 0
+  }
+  const out = slab.subarray(slabUsed, slabUsed + size)
+  // 8-byte aligned, so typed-array views of a frame stay possible.
+  slabUsed += (size + 7) & ~7
+  return out
+}
 /** The envelope's start up to the payload: a 3-entry map, `type`, the type, `payload`. */
 function packedHead(type: string): Buffer {
   let h = heads.get(type)
@@ -19,8 +41,8 @@ function packedHead(type: string): Buffer {
 
 /**
  * An event encoded once, sent to one session or to many. The frame is encoded once with a placeholder seq (the
- * envelope's key order is type, payload, seq, so the seq is the last four bytes) into a buffer of its own: a
- * frame kept for replay never pins a shared allocation pool. An event for one session (`shared` false) takes its
+ * envelope's key order is type, payload, seq, so the seq is the last four bytes) into a region of a frame slab
+ * (never Node's shared pool, which other code keeps using). An event for one session (`shared` false) takes its
  * seq in place; a broadcast copies the frame per recipient. Once encoded, an unshared event lets its payload go,
  * and a broadcast does once delivered (`release`): a replay buffer then holds bytes, not object graphs; a JSON
  * frame for it decodes the payload back.
@@ -50,7 +72,7 @@ export class PreparedEvent {
   ): PreparedEvent {
     const ev = new PreparedEvent(type, undefined, false)
     const head = packedHead(type)
-    const frame = Buffer.allocUnsafeSlow(head.length + length + SEQ_TAIL.length)
+    const frame = frameBuffer(head.length + length + SEQ_TAIL.length)
     head.copy(frame, 0)
     write(frame, head.length)
     SEQ_TAIL.copy(frame, head.length + length)
@@ -86,8 +108,8 @@ export class PreparedEvent {
   private msgpackFrame(): Buffer {
     if (this.packed) return this.packed
     const encoded = packr.pack({ type: this.type, payload: this.payloadRef, seq: SEQ_PLACEHOLDER })
-    // packr returns a view of its working buffer: copy it into one the frame owns outright.
-    const own = Buffer.allocUnsafeSlow(encoded.length)
+    // packr returns a view of its working buffer: copy it out.
+    const own = frameBuffer(encoded.length)
     encoded.copy(own)
     this.packed = own
     if (!this.shared) this.payloadRef = undefined
