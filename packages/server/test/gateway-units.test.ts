@@ -162,35 +162,52 @@ describe('replay buffer bounds', () => {
 })
 
 describe('Connection', () => {
-  it('sends the frames a request causes on its own connection in one write, in order', async () => {
+  /** A Connection on a real socket pair, the client collecting text frames. */
+  async function pair() {
     const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' })
     await new Promise((r) => wss.once('listening', r))
     const accepted = new Promise<WebSocket>((resolve) => wss.once('connection', resolve))
     const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`)
     const got: string[] = []
-    const both = new Promise<void>((resolve) =>
-      client.on('message', (data) => {
-        got.push(String(data))
-        if (got.length === 3) resolve()
-      }),
-    )
+    client.on('message', (data) => got.push(String(data)))
     const ws = await accepted
     const config = { floodPerSec: 10, floodBurst: 10 } as never
     const conn = new Connection(ws, jsonCodec, '127.0.0.1', 0, config, () => undefined)
     const raw = (ws as unknown as { _socket: import('node:net').Socket })._socket
+    const received = (n: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => (got.length >= n ? resolve() : setTimeout(check, 5))
+        check()
+      })
+    const end = () => {
+      client.close()
+      wss.close()
+    }
+    return { conn, raw, got, received, end }
+  }
+  const turn = () => new Promise((r) => process.nextTick(r))
+
+  it('holds frames for the reply to the request being handled, then sends them in one write, in order', async () => {
+    const { conn, raw, got, received, end } = await pair()
+    conn.holdForReply()
     conn.sendFrame('outside a request')
     expect(raw.writableCorked).toBe(0)
     conn.draining = true
+    conn.holdForReply()
     conn.sendFrame('event')
-    conn.sendFrame('reply')
-    // Held until this turn's microtasks are done, then written together.
     expect(raw.writableCorked).toBe(1)
-    await new Promise((r) => process.nextTick(r))
+    conn.send({ type: 'ok', id: 1, payload: {} })
+    // The reply releases what was held.
     expect(raw.writableCorked).toBe(0)
-    await both
-    expect(got).toEqual(['outside a request', 'event', 'reply'])
-    client.close()
-    wss.close()
+    // No reply in this run of microtasks: its end releases the hold.
+    conn.holdForReply()
+    conn.sendFrame('late event')
+    expect(raw.writableCorked).toBe(1)
+    await turn()
+    expect(raw.writableCorked).toBe(0)
+    await received(4)
+    expect(got).toEqual(['outside a request', 'event', '{"type":"ok","id":1,"payload":{}}', 'late event'])
+    end()
   })
 })
 

@@ -23,7 +23,7 @@ export class Connection implements SessionSocket {
   /** When the last ping went out, and the session's last seq it carried (its pong acknowledges that far). */
   lastPingAt = 0
   pingedSeq = 0
-  /** The socket is corked until the end of this turn's microtasks (see `sendFrame`). */
+  /** Frames are held for a reply (see `holdForReply`). */
   private corked = false
 
   constructor(
@@ -38,32 +38,42 @@ export class Connection implements SessionSocket {
     this.flood = new TokenBucket(1000 / config.floodPerSec, config.floodBurst, now)
   }
 
-  /**
-   * Sends one frame. While one of this connection's requests is being handled, the frames it causes here (its
-   * own events, then its reply, in the same run of microtasks) leave in one write: one system call instead of
-   * one per frame, which is most of what a small frame costs.
-   */
   sendFrame(frame: Buffer | string): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return
     this.onBytesOut(typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length)
-    if (this.draining && !this.corked) this.cork()
     this.ws.send(frame, this.codec.binary ? BINARY : TEXT)
   }
 
-  private cork(): void {
-    // ws writes each frame with cork/uncork of its own; an outer cork holds them until ours is released.
-    const socket = (this.ws as unknown as { _socket?: Socket })._socket
+  /**
+   * Holds this socket's frames until the reply to the request being handled, so they leave in one write with it
+   * (`Session.holdForReply`). Only while a request of this connection is being handled; if no reply follows in
+   * this run of microtasks, the end of the run releases them.
+   */
+  holdForReply(): void {
+    if (!this.draining || this.corked) return
+    // ws writes each frame with a cork/uncork of its own; an outer cork holds them until ours is released.
+    const socket = this.rawSocket()
     if (!socket) return
     this.corked = true
     socket.cork()
-    process.nextTick(() => {
-      this.corked = false
-      socket.uncork()
-    })
+    if (corkedNow.push(this) === 1) process.nextTick(releaseCorked)
   }
 
+  /** Writes what a hold kept (at the reply, or at the end of the run of microtasks). */
+  uncork(): void {
+    if (!this.corked) return
+    this.corked = false
+    this.rawSocket()?.uncork()
+  }
+
+  /** Sends a reply (or an error), releasing whatever was held for it. */
   send(envelope: Envelope): void {
     this.sendFrame(this.codec.encode(envelope) as Buffer | string)
+    this.uncork()
+  }
+
+  private rawSocket(): Socket | undefined {
+    return (this.ws as unknown as { _socket?: Socket })._socket
   }
 
   close(code: number, reason: string): void {
@@ -71,10 +81,20 @@ export class Connection implements SessionSocket {
     this.closed = true
     this.closedByServer = true
     clearTimeout(this.authTimer)
+    this.uncork()
     this.ws.close(code, reason)
     // A peer that never answers the close handshake must not hold the socket open.
     setTimeout(() => this.ws.terminate(), 2000).unref()
   }
+}
+
+/** Connections holding frames in this run of microtasks; one tick releases those no reply released. */
+let corkedNow: Connection[] = []
+
+function releaseCorked(): void {
+  const list = corkedNow
+  corkedNow = []
+  for (const conn of list) conn.uncork()
 }
 
 /** Requests one connection may have waiting; more are refused. */
