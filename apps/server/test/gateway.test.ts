@@ -159,6 +159,31 @@ describe('gateway under hostile input', () => {
     speaker.close()
   })
 
+  it('ignores a pong that acknowledges more than was pinged', async () => {
+    const listenerToken = await token()
+    const listener = await RawSocket.open(server.url, 'msgpack', undefined, { autoPong: false })
+    const welcome = await listener.request('auth', { token: listenerToken })
+    const { sessionId } = welcome.payload as { sessionId: string }
+    const speaker = await authed('json')
+    expect((await speaker.request('chat.send', { channel: 'global', text: 'keep me' })).type).toBe('ok')
+    const heard = await listener.next((e) => e.type === 'chat.message')
+    // Unsolicited pongs claiming far more than any ping carried acknowledge nothing.
+    listener.ws.pong('999999')
+    listener.ws.pong(String(heard.seq! + 1000))
+    expect((await listener.request('ping', {})).type).toBe('ok')
+    listener.ws.terminate()
+    await listener.closed
+    const back = await RawSocket.open(server.url)
+    const resumed = await back.request('auth', {
+      token: listenerToken,
+      resume: { sessionId, lastSeq: heard.seq! - 1 },
+    })
+    expect(resumed.payload).toMatchObject({ resumed: true })
+    expect(await back.next((e) => e.type === 'chat.message')).toMatchObject({ payload: { text: 'keep me' } })
+    back.close()
+    speaker.close()
+  })
+
   it('replaces an older session of the same account cleanly (4009)', async () => {
     const name = uniqueName('r')
     const t = await rest.register(name, 'correct horse battery')
