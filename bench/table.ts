@@ -9,13 +9,12 @@
  *   npx tsx bench/table.ts --quick    # smoke run (~20 rooms)
  */
 import { cpus, loadavg } from 'node:os'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { Packr } from 'msgpackr'
 import WebSocket from 'ws'
 import { cpuSeconds, spawnServer, stopChild } from './lib/child.ts'
 import { toggleProfile } from './lib/profile.ts'
-import { cpuTimes, ownCpuCores, report, sleep, stealPctSince, summarize } from './lib/stats.ts'
+import { loadGenWindow, report, sleep, summarize } from './lib/stats.ts'
 
 const quick = process.argv.includes('--quick')
 /** `--rooms=100,1000` and `--seconds=20` override the defaults (such runs are not appended to the results). */
@@ -200,10 +199,7 @@ async function drive(
   const frames0 = clients.reduce((n, c) => n + c.frames, 0)
   await loopLag(url)
   const cpu0 = cpuSeconds(pid)
-  const machine0 = cpuTimes()
-  const myLag = monitorEventLoopDelay({ resolution: 10 })
-  myLag.enable()
-  const myCpu0 = process.cpuUsage()
+  const loadGen = loadGenWindow()
   const timers: NodeJS.Timeout[] = []
   let flip = 0
   const end = performance.now() + P.seconds * 1000
@@ -229,7 +225,7 @@ async function drive(
   for (const t of timers) clearInterval(t)
   await sleep(500)
   const cpu = cpuSeconds(pid) - cpu0
-  myLag.disable()
+  const skew = loadGen.end(P.seconds + 0.5)
   const lag = await loopLag(url)
   const sent = clients.reduce((n, c) => n + c.sent, 0)
   const frames = clients.reduce((n, c) => n + c.frames, 0) - frames0
@@ -245,12 +241,10 @@ async function drive(
     serverCpuPct: Math.round((cpu / (P.seconds + 0.5)) * 100),
     serverLoopLagMaxMs: lag.max,
     serverLoopLagP99Ms: lag.p99,
-    // Share of the machine's CPU time its host took during the phase (a busy host inflates every latency).
-    stealPct: stealPctSince(machine0),
-    // The load generator's own event-loop delay: latencies include it.
-    loadGenLagP99Ms: Math.round(myLag.percentile(99) / 1e4) / 100,
-    // The load generator's own CPU (it shares the machine with the server).
-    loadGenCpuPct: Math.round(ownCpuCores(myCpu0, P.seconds + 0.5) * 100),
+    // What skewed the window: the host's stolen share, and the load generator's own loop delay and CPU.
+    stealPct: skew.stealPct,
+    loadGenLagP99Ms: skew.lagP99Ms,
+    loadGenCpuPct: Math.round(skew.cpuCores * 100),
   }
 }
 

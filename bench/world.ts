@@ -10,12 +10,11 @@
  */
 import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { RawBot, registerAccounts } from '@tavern/bots'
 import { cpuSeconds, spawnServer, stopChild } from './lib/child.ts'
 import { toggleProfile } from './lib/profile.ts'
-import { cpuTimes, ownCpuCores, report, sleep, stealPctSince, summarize } from './lib/stats.ts'
+import { loadGenWindow, report, sleep, summarize } from './lib/stats.ts'
 
 const quick = process.argv.includes('--quick')
 /** `--steps=250,500` replaces the default ladder of client counts (such runs are not appended to the results). */
@@ -80,17 +79,14 @@ try {
       Object.assign(b.stats, { framesIn: 0, bytesIn: 0, moves: 0, refused: 0, moveLatencies: [] })
     await status(url, admin, true)
     const cpu0 = cpuSeconds(child.pid!)
-    const myCpu0 = process.cpuUsage()
-    const machine0 = cpuTimes()
-    const myLag = monitorEventLoopDelay({ resolution: 10 })
-    myLag.enable()
+    const loadGen = loadGenWindow()
     const t0 = performance.now()
     toggleProfile(child.pid)
     await sleep(P.measureMs)
     toggleProfile(child.pid)
     const secs = (performance.now() - t0) / 1000
     const cpu = (cpuSeconds(child.pid!) - cpu0) / secs
-    myLag.disable()
+    const skew = loadGen.end(secs)
     const s = await status(url, admin, false)
     const lat = summarize(bots.flatMap((b) => b.stats.moveLatencies))
     const frames = bots.reduce((x, b) => x + b.stats.framesIn, 0)
@@ -114,13 +110,13 @@ try {
       serverCpuCores: round(cpu),
       serverCpuPer1000Clients: round((cpu * 1000) / n),
       serverRssMb: rssMb(child.pid!),
-      loadGenCpuCores: round(ownCpuCores(myCpu0, secs)),
+      loadGenCpuCores: round(skew.cpuCores),
       // The load generator's own event-loop delay: when it is high, latencies are partly the bots' own.
-      loadGenLagP99Ms: round(myLag.percentile(99) / 1e6),
+      loadGenLagP99Ms: skew.lagP99Ms,
       // The machine's 1-minute load when the step began, and the share of CPU time its host took during the step:
       // either skews every figure.
       loadAvg: round(load),
-      stealPct: stealPctSince(machine0),
+      stealPct: skew.stealPct,
     }
     steps.push(step)
     process.stderr.write(`${JSON.stringify(step)}\n`)

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 
 /** The q-quantile (0..1) of a sample, in the sample's unit. */
 export function quantile(sorted: Float64Array | number[], q: number): number {
@@ -33,7 +34,7 @@ export function report(result: Record<string, unknown>, resultsFile: string | nu
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** The machine's CPU counters (/proc/stat, all CPUs), to tell what share of a window the hypervisor took. */
-export function cpuTimes(): { steal: number; total: number } {
+function cpuTimes(): { steal: number; total: number } {
   try {
     const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
     return { steal: f[7] ?? 0, total: f.reduce((a, b) => a + b, 0) }
@@ -43,17 +44,30 @@ export function cpuTimes(): { steal: number; total: number } {
 }
 
 /**
- * Percent of CPU time stolen by the hypervisor since `from` (a virtual machine whose host is busy loses it; every
- * latency figure of the window suffers with it).
+ * Starts watching a measurement window from the load generator's side; `end` says what skewed it:
+ * - `stealPct`: the share of the machine's CPU time the host took (a virtual machine whose host is busy loses it,
+ *   and every latency of the window with it);
+ * - `lagP99Ms`: the load generator's own event-loop delay (latencies include it);
+ * - `cpuCores`: the load generator's own CPU, in cores (it shares the machine with the server).
  */
-export function stealPctSince(from: { steal: number; total: number }): number {
-  const now = cpuTimes()
-  const total = now.total - from.total
-  return total > 0 ? Math.round(((now.steal - from.steal) / total) * 1000) / 10 : 0
-}
-
-/** This process's CPU since `from` (a `process.cpuUsage()`), in cores busy on average over `seconds`. */
-export function ownCpuCores(from: NodeJS.CpuUsage, seconds: number): number {
-  const used = process.cpuUsage(from)
-  return (used.user + used.system) / 1e6 / seconds
+export function loadGenWindow(): {
+  end(seconds: number): { stealPct: number; lagP99Ms: number; cpuCores: number }
+} {
+  const machine0 = cpuTimes()
+  const lag = monitorEventLoopDelay({ resolution: 10 })
+  lag.enable()
+  const cpu0 = process.cpuUsage()
+  return {
+    end(seconds) {
+      lag.disable()
+      const machine = cpuTimes()
+      const total = machine.total - machine0.total
+      const used = process.cpuUsage(cpu0)
+      return {
+        stealPct: total > 0 ? Math.round(((machine.steal - machine0.steal) / total) * 1000) / 10 : 0,
+        lagP99Ms: Math.round(lag.percentile(99) / 1e4) / 100,
+        cpuCores: (used.user + used.system) / 1e6 / seconds,
+      }
+    },
+  }
 }

@@ -140,8 +140,6 @@ export class Room {
     this.recent.push(row)
     if (this.recent.length > RECENT_KEPT) this.recent.shift()
     await Promise.all([this.deps.log.append(row), this.save()])
-    // The author gets the entry as an event and then in the reply: one write for both.
-    if (from) this.present.get(from.userId)?.holdForReply()
     this.deliverEntry(entry, audience)
     return entry
   }

@@ -43,12 +43,6 @@ export interface Session {
    * payload of `type`; JSON sockets get them decoded.
    */
   sendMsgpack<T extends EventType>(type: T, length: number, write: (frame: Buffer, at: number) => void): void
-  /**
-   * The events sent to this session from now until the reply to its request being handled leave in one write
-   * with that reply (one system call instead of several). For the author of a change who gets both the change's
-   * event and the reply; does nothing outside a request of this session's connection.
-   */
-  holdForReply(): void
   /** Per-session scratch space for modules, keyed by module name. */
   readonly data: Map<string, unknown>
 }

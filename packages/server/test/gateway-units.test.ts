@@ -5,7 +5,7 @@ import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import { z } from 'zod'
-import { Connection } from '../src/gateway/connection.ts'
+import { Connection, inRequestOf } from '../src/gateway/connection.ts'
 import { PreparedEvent } from '../src/gateway/frames.ts'
 import { TokenBucket } from '../src/gateway/rate-limit.ts'
 import { SessionDirectory } from '../src/gateway/registry.ts'
@@ -187,26 +187,37 @@ describe('Connection', () => {
   }
   const turn = () => new Promise((r) => process.nextTick(r))
 
-  it('holds frames for the reply to the request being handled, then sends them in one write, in order', async () => {
+  it('holds the frames a request sends its own connection for its reply, then sends them in one write', async () => {
     const { conn, raw, got, received, end } = await pair()
-    conn.holdForReply()
     conn.sendFrame('outside a request')
     expect(raw.writableCorked).toBe(0)
-    conn.draining = true
-    conn.holdForReply()
-    conn.sendFrame('event')
-    expect(raw.writableCorked).toBe(1)
+    await inRequestOf(conn, async () => {
+      await Promise.resolve()
+      // Any depth of awaits inside the handler still counts as the request's.
+      conn.sendFrame('event')
+      expect(raw.writableCorked).toBe(1)
+    })
     conn.send({ type: 'ok', id: 1, payload: {} })
     // The reply releases what was held.
     expect(raw.writableCorked).toBe(0)
+    // Another connection's request does not hold this one's frames.
+    const other = await pair()
+    inRequestOf(other.conn, () => conn.sendFrame('for someone else'))
+    expect(raw.writableCorked).toBe(0)
     // No reply in this run of microtasks: its end releases the hold.
-    conn.holdForReply()
-    conn.sendFrame('late event')
+    inRequestOf(conn, () => conn.sendFrame('late event'))
     expect(raw.writableCorked).toBe(1)
     await turn()
     expect(raw.writableCorked).toBe(0)
-    await received(4)
-    expect(got).toEqual(['outside a request', 'event', '{"type":"ok","id":1,"payload":{}}', 'late event'])
+    await received(5)
+    expect(got).toEqual([
+      'outside a request',
+      'event',
+      '{"type":"ok","id":1,"payload":{}}',
+      'for someone else',
+      'late event',
+    ])
+    other.end()
     end()
   })
 })

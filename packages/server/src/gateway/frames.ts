@@ -2,10 +2,10 @@ import { type Codec, jsonCodec, msgpackCodec } from '@tavern/protocol'
 import { Packr } from 'msgpackr'
 
 const packr = new Packr({ useRecords: false, variableMapSize: true })
-/** Encodes as a 0xce uint32, so the seq is always the frame's last four bytes. */
-const SEQ_PLACEHOLDER = 0xffffffff
-/** The envelope's end: key `seq` and the placeholder. */
+/** The envelope's end: key `seq` and a 0xce uint32 for its value, so the seq is always the last four bytes. */
 const SEQ_TAIL = Buffer.concat([packr.pack('seq'), Buffer.from([0xce, 0xff, 0xff, 0xff, 0xff])])
+/** The seq's value as encoded (0xce and four bytes): not counted in a frame's size for replay bounds. */
+const SEQ_VALUE_BYTES = 5
 const heads = new Map<string, Buffer>()
 
 /**
@@ -39,9 +39,19 @@ function packedHead(type: string): Buffer {
   return h
 }
 
+/** A whole frame: the envelope's head for `type`, the msgpack payload `write` puts at `at`, the seq tail. */
+function envelope(type: string, length: number, write: (frame: Buffer, at: number) => void): Buffer {
+  const head = packedHead(type)
+  const frame = frameBuffer(head.length + length + SEQ_TAIL.length)
+  head.copy(frame, 0)
+  write(frame, head.length)
+  SEQ_TAIL.copy(frame, head.length + length)
+  return frame
+}
+
 /**
- * An event encoded once, sent to one session or to many. The frame is encoded once with a placeholder seq (the
- * envelope's key order is type, payload, seq, so the seq is the last four bytes) into a region of a frame slab
+ * An event encoded once, sent to one session or to many. The frame is assembled once (`envelope`: key order
+ * type, payload, seq, so the seq is the last four bytes) in a region of a frame slab
  * (never Node's shared pool, which other code keeps using). An event for one session (`shared` false) takes its
  * seq in place; a broadcast copies the frame per recipient. Once encoded, an unshared event lets its payload go,
  * and a broadcast does once delivered (`release`): a replay buffer then holds bytes, not object graphs; a JSON
@@ -71,12 +81,7 @@ export class PreparedEvent {
     write: (frame: Buffer, at: number) => void,
   ): PreparedEvent {
     const ev = new PreparedEvent(type, undefined, false)
-    const head = packedHead(type)
-    const frame = frameBuffer(head.length + length + SEQ_TAIL.length)
-    head.copy(frame, 0)
-    write(frame, head.length)
-    SEQ_TAIL.copy(frame, head.length + length)
-    ev.packed = frame
+    ev.packed = envelope(type, length, write)
     return ev
   }
 
@@ -88,7 +93,7 @@ export class PreparedEvent {
 
   /** Encoded size in bytes (without the seq), for bounding replay buffers. */
   byteLength(codec: Codec): number {
-    if (codec.binary) return this.msgpackFrame().length - 5
+    if (codec.binary) return this.msgpackFrame().length - SEQ_VALUE_BYTES
     this.jsonPrefix ??= this.jsonHead()
     return this.jsonPrefix.length
   }
@@ -107,13 +112,11 @@ export class PreparedEvent {
 
   private msgpackFrame(): Buffer {
     if (this.packed) return this.packed
-    const encoded = packr.pack({ type: this.type, payload: this.payloadRef, seq: SEQ_PLACEHOLDER })
-    // packr returns a view of its working buffer: copy it out.
-    const own = frameBuffer(encoded.length)
-    encoded.copy(own)
-    this.packed = own
+    // packr returns a view of its working buffer: copied into the frame at once.
+    const payload = packr.pack(this.payloadRef)
+    this.packed = envelope(this.type, payload.length, (frame, at) => payload.copy(frame, at))
     if (!this.shared) this.payloadRef = undefined
-    return own
+    return this.packed
   }
 
   /**

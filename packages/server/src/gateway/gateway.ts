@@ -23,7 +23,7 @@ import { type WebSocket, WebSocketServer } from 'ws'
 import type { Clock } from '../clock.ts'
 import type { TavernConfig } from '../config.ts'
 import { Rejection, type RequestHandler, type SessionEndReason } from '../module.ts'
-import { Connection, MAX_QUEUED_PER_CONNECTION } from './connection.ts'
+import { Connection, inRequestOf, MAX_QUEUED_PER_CONNECTION } from './connection.ts'
 import { codecFor } from './frames.ts'
 import type { GatewayMetrics } from './metrics.ts'
 import { TokenBucket } from './rate-limit.ts'
@@ -227,7 +227,9 @@ export class Gateway {
       )
     let result: unknown
     try {
-      result = await handler({ session, payload: parsed.data, type: env.type } as never)
+      result = await inRequestOf(conn, () =>
+        handler({ session, payload: parsed.data, type: env.type } as never),
+      )
     } catch (err) {
       if (err instanceof TavernError) return this.reply(conn, env.id, err.toBody())
       throw err

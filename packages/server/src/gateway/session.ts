@@ -7,8 +7,6 @@ import type { TokenBucket } from './rate-limit.ts'
 export interface SessionSocket {
   readonly codec: Codec
   sendFrame(frame: Buffer | string): void
-  /** Holds frames until the reply to the request being handled (see `Session.holdForReply`). */
-  holdForReply?(): void
   close(code: number, reason: string): void
 }
 
@@ -60,10 +58,6 @@ export class LiveSession implements Session {
     write: (frame: Buffer, at: number) => void,
   ): void {
     if (this.deliver(PreparedEvent.fromMsgpackPayload(type, length, write))) this.onEvent(type, 1)
-  }
-
-  holdForReply(): void {
-    this.socket?.holdForReply?.()
   }
 
   /**

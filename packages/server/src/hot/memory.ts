@@ -478,7 +478,7 @@ export class MemoryHotStore implements HotStore {
       }
       const want = OP_KIND[op.op]
       const has = types.has(op.key) ? types.get(op.key) : (this.#entry(op.key)?.value.type ?? null)
-      if (has !== null && has !== undefined && has !== want) return false
+      if (has !== null && has !== want) return false
       types.set(op.key, want)
     }
     return true

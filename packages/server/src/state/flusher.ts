@@ -131,14 +131,7 @@ export async function flushJournal(
       const raws = await ctx.hot.lrange(key, 0, Math.min(ctx.batchSize, waiting - saved) - 1)
       if (raws.length === 0) break
       await ctx.sql.transaction(async (tx) => {
-        if ('table' in spec) {
-          const { name, columns } = spec.table
-          await bulkInsertJson(tx, { table: name, columns, rows: raws })
-        } else
-          await spec.save(
-            raws.map((r) => JSON.parse(r) as unknown),
-            tx,
-          )
+        await saveJournalRows(spec, raws, tx)
         await assertHeld(lease, spec.kind)
       })
       await ctx.hot.ltrim(key, raws.length, -1)
@@ -153,6 +146,18 @@ export async function flushJournal(
     }
     return saved
   })
+}
+
+/** A journal batch as kept in the hot store: its table reads the JSON text, or its own `save` gets it decoded. */
+async function saveJournalRows(spec: JournalSpec<unknown>, raws: string[], tx: Sql): Promise<void> {
+  if ('table' in spec) {
+    await bulkInsertJson(tx, { table: spec.table.name, columns: spec.table.columns, rows: raws })
+  } else {
+    await spec.save(
+      raws.map((r) => JSON.parse(r) as unknown),
+      tx,
+    )
+  }
 }
 
 async function underLease<T>(

@@ -59,7 +59,7 @@ function encode(value: unknown, type: string): string | null {
  * A whole column as one array literal. Built here rather than by the driver so pg and PGlite receive identical
  * text: every element quoted, `"` and `\` escaped, NULL bare.
  */
-function arrayLiteral(values: Array<string | null>): string {
+function arrayLiteral(values: readonly (string | null)[]): string {
   const parts = values.map((v) => (v === null ? 'NULL' : `"${v.replace(/[\\"]/g, '\\$&')}"`))
   return `{${parts.join(',')}}`
 }
@@ -191,5 +191,5 @@ export function bulkInsertJson(sql: Sql, w: BulkJsonInsert): Promise<number> {
   const statement =
     `INSERT INTO ${tableName(w.table)} (${cols.map(ident).join(', ')}) ` +
     `SELECT ${fields.join(', ')} FROM unnest($1::json[]) AS j(r) ON CONFLICT DO NOTHING`
-  return inBatches(sql, w.rows, w.batchSize, statement, (rows) => [arrayLiteral(rows as string[])])
+  return inBatches(sql, w.rows, w.batchSize, statement, (rows) => [arrayLiteral(rows)])
 }
