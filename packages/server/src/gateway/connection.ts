@@ -21,8 +21,11 @@ export class Connection implements SessionSocket {
   readonly inbox: Array<{ env: Envelope; bytes: number }> = []
   draining = false
   authTimer: NodeJS.Timeout | undefined
-  /** When the last ping went out, and the session's last seq it carried (its pong acknowledges that far). */
-  lastPingAt = 0
+  /**
+   * When the last ping went out, and the session's last seq it carried (its pong acknowledges that far). It starts
+   * at a random point of the last heartbeat, so the sockets of a burst of connections are not all pinged at once.
+   */
+  lastPingAt: number
   pingedSeq = 0
   /** Frames are held for the reply to this connection's request (see `sendFrame`). */
   private corked = false
@@ -36,6 +39,7 @@ export class Connection implements SessionSocket {
     private readonly onBytesOut: (n: number) => void,
   ) {
     this.lastSeen = now
+    this.lastPingAt = now - Math.floor(Math.random() * config.heartbeatMs)
     this.flood = new TokenBucket(1000 / config.floodPerSec, config.floodBurst, now)
   }
 

@@ -81,7 +81,8 @@ export class Gateway {
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req))
     })
-    this.heartbeat = setInterval(() => this.sweep(), Math.min(this.deps.config.heartbeatMs, 1000))
+    // Ten sweeps per heartbeat (at most a second apart), so each one pings a tenth of the sockets, not all of them.
+    this.heartbeat = setInterval(() => this.sweep(), Math.min(this.deps.config.heartbeatMs, 1000) / 10)
     this.heartbeat.unref()
   }
 
