@@ -3,7 +3,7 @@ import type { MemberRef, RollMode, TableEntry } from '@tavern/protocol'
 import { Rejection, reject, type Session } from '@tavern/server'
 import type { Room } from './room.ts'
 import { checkText } from './rules/session.ts'
-import { EVERYONE, GMS_ONLY, projectEntry, rollAudience } from './rules/visibility.ts'
+import { type Audience, EVERYONE, GMS_ONLY, projectEntry, rollAudience } from './rules/visibility.ts'
 
 /** Short random ids for combatants, tokens and fog areas (unique within a room, not secret). */
 export function shortId(): string {
@@ -11,10 +11,13 @@ export function shortId(): string {
 }
 
 /** The entry as its author sees it (a blind roll's author sees only that they rolled). */
-function asSeenBy(room: Room, member: MemberRef, entry: TableEntry): { entry: TableEntry } {
-  const row = room.recent.find((r) => r.seq === entry.seq)
-  const seen = row ? projectEntry(entry, row.audience, room.viewerOf(member.userId)) : entry
-  return { entry: seen ?? entry }
+function asSeenBy(
+  room: Room,
+  member: MemberRef,
+  entry: TableEntry,
+  audience: Audience,
+): { entry: TableEntry } {
+  return { entry: projectEntry(entry, audience, room.viewerOf(member.userId)) ?? entry }
 }
 
 /** Chat at the table, with inline rolls. */
@@ -88,13 +91,14 @@ export async function rollDice(
 ) {
   const r = room.dice.roll(p.formula, p.clientSeed ?? room.defaultClientSeed())
   if (!r.ok) return new Rejection(r.error)
-  const entry = await room.append(member, rollAudience(p.mode, member.userId), {
+  const audience = rollAudience(p.mode, member.userId)
+  const entry = await room.append(member, audience, {
     kind: 'roll',
     mode: p.mode,
     label: p.label ?? null,
     roll: r.value,
   })
-  return asSeenBy(room, member, entry)
+  return asSeenBy(room, member, entry, audience)
 }
 
 /** A reaction on a recent entry the member can see; it reaches exactly the audience of that entry. */
@@ -102,7 +106,7 @@ export async function react(room: Room, member: MemberRef, seq: number, emoji: s
   const target = room.recentEntry(seq, room.viewerOf(member.userId))
   if (!target || target.entry.kind === 'reaction') return reject('table.entry_not_found')
   const entry = await room.append(member, target.audience, { kind: 'reaction', target: seq, emoji, on })
-  return asSeenBy(room, member, entry)
+  return asSeenBy(room, member, entry, target.audience)
 }
 
 /** Tells the others someone is typing. */

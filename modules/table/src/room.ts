@@ -9,6 +9,7 @@ import type {
 } from '@tavern/protocol'
 import type { Clock, Session, Sessions, Sql, StateHandle } from '@tavern/server'
 import type { FairDice } from './fair-dice.ts'
+import { RecentRows } from './recent.ts'
 import { type Actor, tokenVisible } from './rules/scene.ts'
 import {
   type Audience,
@@ -49,7 +50,7 @@ export class Room {
   /** Sessions in the room by user id; suspended ones stay, so the core buffers their events for a resume. */
   readonly present = new Map<string, Session>()
   readonly away = new Set<string>()
-  readonly recent: LogRow[] = []
+  readonly recent = new RecentRows(RECENT_KEPT)
   readonly dice: FairDice
   /** Set once unloaded: queued work must go to a freshly loaded room. */
   closed = false
@@ -66,7 +67,7 @@ export class Room {
   ) {
     for (const m of members) this.members.set(m.userId, m)
     this.dice = dice
-    this.recent.push(...recent)
+    for (const row of recent) this.recent.push(row.seq, JSON.stringify(row))
     this.idleSince = deps.clock.now()
   }
 
@@ -97,8 +98,8 @@ export class Room {
   view(member: MemberRef): TableRoomView {
     const viewer = this.viewerOf(member.userId)
     const recent: TableEntry[] = []
-    for (let i = this.recent.length - 1; i >= 0 && recent.length < this.deps.recentEntries; i--) {
-      const row = this.recent[i]!
+    for (const row of this.recent.newestFirst()) {
+      if (recent.length >= this.deps.recentEntries) break
       const seen = projectEntry(row.entry, row.audience, viewer)
       if (seen) recent.push(seen)
     }
@@ -137,16 +138,16 @@ export class Room {
     const at = this.deps.clock.now()
     const entry = { ...body, seq, at, from } as TableEntry
     const row: LogRow = { sessionId: this.id, seq, at, audience, entry }
-    this.recent.push(row)
-    if (this.recent.length > RECENT_KEPT) this.recent.shift()
-    await Promise.all([this.deps.log.append(row), this.save()])
+    const json = JSON.stringify(row)
+    this.recent.push(seq, json)
+    await Promise.all([this.deps.log.appendJson(json), this.save()])
     this.deliverEntry(entry, audience)
     return entry
   }
 
   /** A recent entry the viewer can see, by seq. */
   recentEntry(seq: number, viewer: Viewer): LogRow | undefined {
-    const row = this.recent.find((r) => r.seq === seq)
+    const row = this.recent.find(seq)
     return row && projectEntry(row.entry, row.audience, viewer) ? row : undefined
   }
 

@@ -4,6 +4,7 @@ export { type AccountsApi, type AccountUser, type Claims, roleAtLeast } from './
 export type { Clock } from './clock.ts'
 export { ManualClock, systemClock } from './clock.ts'
 export { type ConfigInput, loadConfig, settings, type TavernConfig } from './config.ts'
+export { flat } from './flat.ts'
 export type { Bus, HotOp, HotStore } from './hot/types.ts'
 export { bearerToken, currentUser, requireUser } from './http/auth-guard.ts'
 export { errorResponses, unwrap } from './http/errors.ts'

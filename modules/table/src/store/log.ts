@@ -43,8 +43,9 @@ export class LogStore {
     })
   }
 
-  append(row: LogRow): Promise<void> {
-    return this.journal.append(row)
+  /** Appends a row already encoded as `JSON.stringify(row)`. */
+  appendJson(json: string): Promise<void> {
+    return this.journal.appendJson(json)
   }
 
   flush(): Promise<void> {

@@ -1,3 +1,4 @@
+import { flat } from '../flat.ts'
 import { assertInteger, validateHotOps } from './ops.ts'
 import type { HotOp, HotStore } from './types.ts'
 
@@ -160,7 +161,7 @@ export class MemoryHotStore implements HotStore {
 
   #set(key: string, value: string, ttlMs?: number): void {
     if (ttlMs !== undefined && !(ttlMs > 0)) throw new Error('ERR invalid expire time in set')
-    const e: Entry = { value: { type: 'string', v: value } }
+    const e: Entry = { value: { type: 'string', v: flat(value) } }
     if (ttlMs !== undefined) e.expiresAt = this.#now() + ttlMs
     this.#data.set(this.#prefix + key, e)
   }
@@ -177,7 +178,7 @@ export class MemoryHotStore implements HotStore {
     const entries = Object.entries(fields)
     if (entries.length === 0) return
     const h = this.#getOrCreate(key, 'hash', () => new Map())
-    for (const [f, v] of entries) h.set(f, v)
+    for (const [f, v] of entries) h.set(f, flat(v))
   }
 
   #hdel(key: string, fields: string[]): number {
@@ -239,7 +240,7 @@ export class MemoryHotStore implements HotStore {
   #rpush(key: string, values: string[]): number {
     if (values.length === 0) return this.#get(key, 'list')?.length ?? 0
     const l = this.#getOrCreate(key, 'list', () => [])
-    l.push(...values)
+    for (const v of values) l.push(flat(v))
     return l.length
   }
 

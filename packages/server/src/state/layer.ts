@@ -214,6 +214,9 @@ export function createStateLayer(opts: StateLayerOptions): StateLayerRuntime {
             return Promise.reject(new TypeError(`${spec.kind}: journal row is not JSON`))
           return batcher.append(key, json)
         },
+        appendJson(json) {
+          return batcher.append(key, json)
+        },
         async pending() {
           // Appends issued before this call land first. A row may also be durable already (between commit and
           // trim); callers merging with the durable store dedupe by the row's id.

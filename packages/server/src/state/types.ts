@@ -47,6 +47,11 @@ export type JournalSpec<T> = { readonly kind: string } & (
 
 export interface JournalHandle<T> {
   append(row: T): Promise<void>
+  /**
+   * Appends a row the caller already encoded as `JSON.stringify(row)` (a caller that keeps the text, e.g. as a compact
+   * in-memory copy, encodes it once).
+   */
+  appendJson(json: string): Promise<void>
   /** Rows acknowledged but not yet in the durable store, oldest first (read-your-writes for history queries). */
   pending(): Promise<T[]>
   flush(): Promise<void>
