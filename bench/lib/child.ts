@@ -1,15 +1,19 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
+import { NODE_FLAGS } from '../../apps/server/src/node-flags.ts'
 
-/** Spawns a TypeScript server through tsx and waits for its first stdout line `{"url": …}`. */
+/**
+ * Spawns a TypeScript server through tsx, with the Node.js flags `npm start` uses, and waits for its first stdout
+ * line `{"url": …}`.
+ */
 export async function spawnServer(
   script: string,
   env: Record<string, string> = {},
 ): Promise<{ url: string; child: ChildProcess }> {
   // BENCH_NODE_ARGS passes flags to the server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--trace-gc".
   const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-  const args = [...extra, '--import', 'tsx', script]
+  const args = [...NODE_FLAGS, ...extra, '--import', 'tsx', script]
   // BENCH_PIN=1: the server on CPU 0, this process (the load) on CPU 1, so neither steals the other's core.
   const pin = process.env.BENCH_PIN === '1'
   if (pin) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' })

@@ -1,10 +1,19 @@
+import { readFileSync } from 'node:fs'
 import { chatModule } from '@tavern/chat'
 import { CloseCode } from '@tavern/protocol'
 import { startTestServer } from '@tavern/server/testing'
 import { describe, expect, it } from 'vitest'
+import { NODE_FLAGS } from '../src/node-flags.ts'
 import { collect, connectedClient, until } from './helpers.ts'
 
 describe('operations', () => {
+  it('starts with the Node.js flags the benchmarks and process tests use', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      scripts: { start: string }
+    }
+    expect(pkg.scripts.start).toBe(`node ${NODE_FLAGS.join(' ')} --import tsx apps/server/src/main.ts`)
+  })
+
   it('serves health, readiness, metrics, OpenAPI docs and the protocol schemas', async () => {
     const server = await startTestServer({ modules: [chatModule] })
     try {
