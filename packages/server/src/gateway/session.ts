@@ -26,7 +26,13 @@ export class LiveSession implements Session {
   socket: SessionSocket | null
   graceTimer: NodeJS.Timeout | undefined
   private seq = 0
-  private readonly buffer: Array<{ seq: number; event: PreparedEvent; bytes: number }> = []
+  /**
+   * The replay buffer, oldest first, as parallel arrays: an event's seq, the event and its encoded size. A busy
+   * session holds a heartbeat's worth; one object per delivery would be garbage promoted by the thousand per second.
+   */
+  private readonly bufferSeqs: number[] = []
+  private readonly bufferEvents: PreparedEvent[] = []
+  private readonly bufferSizes: number[] = []
   private bufferBytes = 0
   /** Events were dropped from the buffer while nobody was listening: a resume can no longer be exact. */
   private gapAfterSeq = 0
@@ -69,15 +75,17 @@ export class LiveSession implements Session {
     const seq = ++this.seq
     if (this.bufferLimit > 0) {
       const bytes = event.byteLength(this.socket?.codec ?? this.replayCodec)
-      this.buffer.push({ seq, event, bytes })
+      this.bufferSeqs.push(seq)
+      this.bufferEvents.push(event)
+      this.bufferSizes.push(bytes)
       this.bufferBytes += bytes
-      while (
-        this.buffer.length > this.bufferLimit ||
-        (this.bufferBytes > this.bufferByteLimit && this.buffer.length > 1)
-      ) {
-        const dropped = this.buffer.shift()!
-        this.bufferBytes -= dropped.bytes
-        if (this.phase === 'suspended') this.gapAfterSeq = dropped.seq
+      let drop = 0
+      const n = this.bufferSeqs.length
+      while (n - drop > this.bufferLimit || (this.bufferBytes > this.bufferByteLimit && n - drop > 1))
+        this.bufferBytes -= this.bufferSizes[drop++]!
+      if (drop > 0) {
+        if (this.phase === 'suspended') this.gapAfterSeq = this.bufferSeqs[drop - 1]!
+        this.dropOldest(drop)
       }
     }
     this.socket?.sendFrame(event.frame(this.socket.codec, seq))
@@ -90,25 +98,43 @@ export class LiveSession implements Session {
    */
   ack(seq: number): void {
     let n = 0
-    while (n < this.buffer.length && this.buffer[n]!.seq <= seq) this.bufferBytes -= this.buffer[n++]!.bytes
-    if (n > 0) this.buffer.splice(0, n)
+    while (n < this.bufferSeqs.length && this.bufferSeqs[n]! <= seq)
+      this.bufferBytes -= this.bufferSizes[n++]!
+    if (n > 0) this.dropOldest(n)
+  }
+
+  private dropOldest(n: number): void {
+    if (n === 1) {
+      this.bufferSeqs.shift()
+      this.bufferEvents.shift()
+      this.bufferSizes.shift()
+      return
+    }
+    this.bufferSeqs.splice(0, n)
+    this.bufferEvents.splice(0, n)
+    this.bufferSizes.splice(0, n)
   }
 
   /** Events kept for a resume. */
   get buffered(): number {
-    return this.buffer.length
+    return this.bufferSeqs.length
   }
 
   /**
    * Events after `lastSeq`, or null when some of them are gone (the client must resync). Events the client
    * had already acknowledged by seq are never sent twice.
    */
-  eventsAfter(lastSeq: number): Array<{ seq: number; event: PreparedEvent; bytes: number }> | null {
+  eventsAfter(lastSeq: number): Array<{ seq: number; event: PreparedEvent }> | null {
     if (lastSeq > this.seq) return null
     if (lastSeq === this.seq) return []
-    const first = this.buffer[0]
-    if (!first || first.seq > lastSeq + 1 || this.gapAfterSeq > lastSeq) return null
-    return this.buffer.filter((e) => e.seq > lastSeq)
+    const first = this.bufferSeqs[0]
+    if (first === undefined || first > lastSeq + 1 || this.gapAfterSeq > lastSeq) return null
+    const missed: Array<{ seq: number; event: PreparedEvent }> = []
+    for (let i = 0; i < this.bufferSeqs.length; i++) {
+      const seq = this.bufferSeqs[i]!
+      if (seq > lastSeq) missed.push({ seq, event: this.bufferEvents[i]! })
+    }
+    return missed
   }
 
   /** Attaches a new socket and replays what the client missed. */
