@@ -24,16 +24,10 @@ const config = loadConfig(env, {
     host: '127.0.0.1',
     port: 0,
     logLevel: 'warn',
-    dataDir: mkdtempSync(join(tmpdir(), 'tavern-bench-world-')),
+    dataDir,
   },
-  // World updates come ten times a second: 200 events is 20 s of resume window, and keeps the retained
-  // frames (and the garbage collector's work) proportional to what a resume can use.
-  gateway: {
-    floodPerSec: 100_000,
-    floodBurst: 100_000,
-    maxConnections: 100_000,
-    ...(env.TAVERN_WS_REPLAY_EVENTS ? {} : { replayEvents: 200 }),
-  },
+  // Replay buffers as shipped: world updates are volatile (never kept), the world's other events are few.
+  gateway: { floodPerSec: 100_000, floodBurst: 100_000, maxConnections: 100_000 },
   modules: {
     settings: {
       accounts: { argon2: { memoryCost: 64, timeCost: 1 }, throttle: { registerPerIp: 1_000_000 } },

@@ -72,6 +72,11 @@ export async function enterWith(client: TavernClient, name: string): Promise<Wor
   const selfEvents = collect(client, 'world.self')
   const seen: WorldPlayer['seen'] = { players: new Map(), npcs: new Map(), items: new Map() }
   client.on('world.update', (u) => {
+    if (u.reset) {
+      seen.players.clear()
+      seen.npcs.clear()
+      seen.items.clear()
+    }
     for (const [key, target] of [
       ['players', seen.players],
       ['npcs', seen.npcs],

@@ -59,6 +59,44 @@ describe('the world over real sockets', () => {
     b.client.close()
   })
 
+  it('sends updates without a seq, and resets the view of a client that resumed', async () => {
+    const a = await enterWorld(server.url)
+    const b = await enterWorld(server.url)
+    const seqs: Array<number | undefined> = []
+    a.client.on('world.update', (_u, meta) => seqs.push(meta.seq))
+    await until(() => a.seen.players.has(b.enter.playerId), 3000, 'a sees b')
+    expect(seqs.length).toBeGreaterThan(0)
+    expect(seqs.every((s) => s === undefined)).toBe(true)
+
+    // A ghost in a's view that the server never sent: a reset must drop it.
+    a.seen.players.set('ghost', { id: 'ghost' })
+    const resumed = new Promise<void>((resolve) =>
+      a.client.on('world.update', (u) => (u.reset ? resolve() : undefined)),
+    )
+    const session = a.client.sessionId
+    a.client.dropConnection()
+    let moved: { x: number; y: number } | undefined
+    for (const dir of ['down', 'up', 'left', 'right'] as const) {
+      moved = await b.client.request('world.move', { dir }).catch(() => undefined)
+      if (moved) break
+      await sleep(160)
+    }
+    expect(moved).toBeDefined()
+    await resumed
+    expect(a.client.sessionId).toBe(session)
+    expect(a.seen.players.has('ghost')).toBe(false)
+    await until(
+      () => {
+        const v = a.seen.players.get(b.enter.playerId) as { x: number; y: number } | undefined
+        return v?.x === moved!.x && v?.y === moved!.y
+      },
+      3000,
+      'a sees where b went while it was away',
+    )
+    a.client.close()
+    b.client.close()
+  })
+
   it('refuses walls, speeding, far chunks, afar pickups and items you do not have', async () => {
     const a = await enterWorld(server.url)
     const w = worldOf(server)

@@ -41,8 +41,17 @@ export interface Session {
    * Sends an event whose payload the caller encodes as msgpack — for hot paths that assemble payloads from shared,
    * pre-encoded parts: `write` puts exactly `length` bytes at `at` of the frame. They must decode to a valid
    * payload of `type`; JSON sockets get them decoded.
+   *
+   * A `volatile` event is one the next of its kind supersedes (a state diff sent many times a second): it carries no
+   * seq, is not kept for a resume, and is dropped while the session is suspended. A module that sends one brings a
+   * resumed client up to date itself (`onSessionResume`).
    */
-  sendMsgpack<T extends EventType>(type: T, length: number, write: (frame: Buffer, at: number) => void): void
+  sendMsgpack<T extends EventType>(
+    type: T,
+    length: number,
+    write: (frame: Buffer, at: number) => void,
+    opts?: { volatile?: boolean },
+  ): void
   /** Per-session scratch space for modules, keyed by module name. */
   readonly data: Map<string, unknown>
 }

@@ -147,6 +147,46 @@ describe('LiveSession', () => {
   })
 })
 
+describe('volatile events', () => {
+  const pack = new Packr({ useRecords: false })
+  const payload = pack.pack({ reason: 'other_user' })
+  const write = (frame: Buffer, at: number) => void payload.copy(frame, at)
+
+  it('go out without a seq, for either codec, and are never kept for a resume', () => {
+    const bin = socket()
+    const s = new LiveSession('s1', user, bin.s, 10)
+    s.send('session.resync', { reason: 'other_user' })
+    s.sendMsgpack('session.resync', payload.length, write, { volatile: true })
+    s.send('session.resync', { reason: 'other_user' })
+    expect(bin.decoded()).toEqual([
+      { type: 'session.resync', payload: { reason: 'other_user' }, seq: 1 },
+      { type: 'session.resync', payload: { reason: 'other_user' } },
+      { type: 'session.resync', payload: { reason: 'other_user' }, seq: 2 },
+    ])
+    // A resume from before the volatile event replays the sequenced ones only, with no gap.
+    expect(s.eventsAfter(0)?.map((e) => e.seq)).toEqual([1, 2])
+
+    const json = socket(jsonCodec)
+    const j = new LiveSession('s2', user, json.s, 10)
+    j.sendMsgpack('session.resync', payload.length, write, { volatile: true })
+    expect(json.frames).toEqual(['{"type":"session.resync","payload":{"reason":"other_user"}}'])
+    expect(j.buffered).toBe(0)
+  })
+
+  it('are dropped while the session is suspended', () => {
+    const a = socket()
+    const s = new LiveSession('s1', user, a.s, 10)
+    s.socket = null
+    s.phase = 'suspended'
+    s.sendMsgpack('session.resync', payload.length, write, { volatile: true })
+    const b = socket()
+    s.attach(b.s, s.eventsAfter(0)!)
+    expect(a.frames).toEqual([])
+    expect(b.frames).toEqual([])
+    expect(s.lastSeq).toBe(0)
+  })
+})
+
 describe('replay buffer bounds', () => {
   it('keeps at most the configured bytes, dropping the oldest events', () => {
     const s = new LiveSession('s1', user, socket().s, 1000, 200)

@@ -40,6 +40,10 @@ export class WorldBot {
       reconnect: { initialDelayMs: 100 },
     })
     this.client.on('world.update', (u) => {
+      if (u.reset) {
+        this.npcs.clear()
+        this.items.clear()
+      }
       for (const n of [...(u.npcs?.added ?? []), ...(u.npcs?.changed ?? [])]) this.npcs.set(n.id, n)
       for (const id of u.npcs?.removed ?? []) this.npcs.delete(id)
       for (const [id, x, y, facing] of u.npcs?.moved ?? []) {

@@ -138,6 +138,13 @@ export class WorldStore {
 
   applyUpdate(u: EventPayload<'world.update'>, now: number): void {
     if (u.map !== this.map?.id) return
+    if (u.reset) {
+      // After a resume: updates missed while away are not replayed; this one holds everything in view.
+      for (const key of this.motion.keys()) if (key !== 'self') this.motion.delete(key)
+      this.players.clear()
+      this.npcs.clear()
+      this.items.clear()
+    }
     const apply = <T extends { id: string; x: number; y: number }>(
       into: Map<string, T>,
       prefix: string,

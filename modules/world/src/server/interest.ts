@@ -75,20 +75,71 @@ interface Left {
   to: number
 }
 
+/**
+ * The encodings of a list of entities back to back in one buffer, built on first use, and where each one ends. A
+ * viewer takes a cell's whole list with one copy instead of one per entity (a crowded cell holds hundreds).
+ */
+class Run {
+  private bytes: Buffer | null = null
+  private ends: number[] = []
+
+  constructor(
+    readonly entities: Tracked[],
+    private readonly encoded: (e: Tracked) => Buffer,
+  ) {}
+
+  /** Appends every element but `viewer`'s (whose own change is not news to them) to `out`. */
+  addTo(out: PartList, viewer: Tracked): void {
+    const n = this.entities.length
+    if (n === 0) return
+    if (!this.bytes) {
+      const parts = this.entities.map(this.encoded)
+      this.bytes = Buffer.concat(parts)
+      let end = 0
+      this.ends = parts.map((b) => (end += b.length))
+    }
+    const k = this.entities.indexOf(viewer)
+    if (k < 0) return out.pushRun(this.bytes, n)
+    const start = k === 0 ? 0 : this.ends[k - 1]!
+    if (k > 0) out.pushRun(this.bytes.subarray(0, start), k)
+    if (k < n - 1) out.pushRun(this.bytes.subarray(this.ends[k]!), n - 1 - k)
+  }
+}
+
 /** What changed in one cell this round, for one kind of entity. */
 export class Fragment {
   readonly steps: Tracked[] = []
   readonly changes: Tracked[] = []
   readonly entered: Entered[] = []
   readonly left: Left[] = []
+  /** `steps` and `changes` encoded as runs (read once the round's filing is done). */
+  readonly stepRun = new Run(this.steps, (e) => e.encodedStep())
+  readonly changeRun = new Run(this.changes, (e) => e.encodedView((e.dirty & APPEARANCE) !== 0))
+}
+
+/** The encoded elements of one list of an update: buffers of one or more elements each, and how many in all. */
+export class PartList {
+  readonly parts: Buffer[] = []
+  length = 0
+
+  push(element: Buffer): void {
+    this.parts.push(element)
+    this.length++
+  }
+
+  /** `bytes` holds `n` encoded elements back to back. */
+  pushRun(bytes: Buffer, n: number): void {
+    this.parts.push(bytes)
+    this.length += n
+  }
 }
 
 /** The encoded elements of one kind's lists in an update. */
 export class KindParts {
-  added: Buffer[] = []
-  changed: Buffer[] = []
-  removed: Buffer[] = []
-  moved: Buffer[] = []
+  readonly added = new PartList()
+  readonly changed = new PartList()
+  readonly removed = new PartList()
+  readonly moved = new PartList()
 
   get empty(): boolean {
     return (
@@ -171,8 +222,8 @@ export class RoundFragments {
 }
 
 function stitch(f: Fragment, viewer: Tracked, centre: number, reach: number, out: KindParts): void {
-  for (const e of f.steps) if (e !== viewer) out.moved.push(e.encodedStep())
-  for (const e of f.changes) if (e !== viewer) out.changed.push(e.encodedView((e.dirty & APPEARANCE) !== 0))
+  f.stepRun.addTo(out.moved, viewer)
+  f.changeRun.addTo(out.changed, viewer)
   for (const { e, from } of f.entered) {
     if (e === viewer) continue
     if (inBlock(from, centre, reach)) asKnown(e, out)
@@ -222,11 +273,15 @@ export function rediff(
 // --- The update's bytes: a msgpack map written around the pre-encoded elements. ---
 
 const KEY = Object.fromEntries(
-  ['map', 'at', 'players', 'npcs', 'items', 'added', 'changed', 'removed', 'moved'].map((k) => [
+  ['map', 'at', 'reset', 'players', 'npcs', 'items', 'added', 'changed', 'removed', 'moved'].map((k) => [
     k,
     encodeOwned(k),
   ]),
-) as Record<'map' | 'at' | 'players' | 'npcs' | 'items' | 'added' | 'changed' | 'removed' | 'moved', Buffer>
+) as Record<
+  'map' | 'at' | 'reset' | 'players' | 'npcs' | 'items' | 'added' | 'changed' | 'removed' | 'moved',
+  Buffer
+>
+const TRUE = encodeOwned(true)
 const LISTS = ['added', 'changed', 'removed', 'moved'] as const
 
 function arrayHeaderSize(n: number): number {
@@ -251,10 +306,10 @@ function writeArrayHeader(b: Buffer, at: number, n: number): number {
 function kindSize(k: KindParts): number {
   let size = 1
   for (const list of LISTS) {
-    const parts = k[list]
-    if (parts.length === 0) continue
-    size += KEY[list].length + arrayHeaderSize(parts.length)
-    for (const p of parts) size += p.length
+    const elements = k[list]
+    if (elements.length === 0) continue
+    size += KEY[list].length + arrayHeaderSize(elements.length)
+    for (const p of elements.parts) size += p.length
   }
   return size
 }
@@ -264,34 +319,42 @@ function writeKind(b: Buffer, at: number, k: KindParts): number {
   for (const list of LISTS) if (k[list].length > 0) n++
   b[at++] = 0x80 | n
   for (const list of LISTS) {
-    const parts = k[list]
-    if (parts.length === 0) continue
+    const elements = k[list]
+    if (elements.length === 0) continue
     at += KEY[list].copy(b, at)
-    at = writeArrayHeader(b, at, parts.length)
-    for (const p of parts) at += p.copy(b, at)
+    at = writeArrayHeader(b, at, elements.length)
+    for (const p of elements.parts) {
+      b.set(p, at)
+      at += p.length
+    }
   }
   return at
 }
 
 /**
- * A `world.update` payload ({ map, at, players?, npcs?, items? }) ready to be written from encoded parts, or null
- * when there is nothing to say: its msgpack size, and `write` to put it at an offset of a frame. `map` and `at`
- * come encoded (once per round).
+ * A `world.update` payload ({ map, at, reset?, players?, npcs?, items? }) ready to be written from encoded parts, or
+ * null when there is nothing to say: its msgpack size, and `write` to put it at an offset of a frame. `map` and `at`
+ * come encoded (once per round). A `reset` update is sent even when empty: the viewer must drop what it held.
  */
 export function updatePayload(
   map: Buffer,
   at: Buffer,
   kinds: { players: KindParts; npcs: KindParts; items: KindParts },
+  reset = false,
 ): { length: number; write: (b: Buffer, o: number) => void } | null {
   let entries = 2
   let length = 1 + KEY.map.length + map.length + KEY.at.length + at.length
+  if (reset) {
+    entries++
+    length += KEY.reset.length + TRUE.length
+  }
   for (const name of ['players', 'npcs', 'items'] as const) {
     if (kinds[name].empty) continue
     entries++
     length += KEY[name].length + kindSize(kinds[name])
   }
   if (entries === 2) return null
-  return { length, write: (b, o) => writeUpdate(b, o, entries, map, at, kinds) }
+  return { length, write: (b, o) => writeUpdate(b, o, entries, map, at, kinds, reset) }
 }
 
 function writeUpdate(
@@ -301,12 +364,17 @@ function writeUpdate(
   map: Buffer,
   at: Buffer,
   kinds: { players: KindParts; npcs: KindParts; items: KindParts },
+  reset: boolean,
 ): void {
   b[o++] = 0x80 | entries
   o += KEY.map.copy(b, o)
   o += map.copy(b, o)
   o += KEY.at.copy(b, o)
   o += at.copy(b, o)
+  if (reset) {
+    o += KEY.reset.copy(b, o)
+    o += TRUE.copy(b, o)
+  }
   for (const name of ['players', 'npcs', 'items'] as const) {
     if (kinds[name].empty) continue
     o += KEY[name].copy(b, o)

@@ -101,6 +101,12 @@ export class MapInstance {
     p.knownItems.clear()
   }
 
+  /** The player's client lost its view (a resume: updates are not replayed): the next update resets and adds all. */
+  resetView(p: PlayerEntity): void {
+    this.forget(p)
+    p.resetView = true
+  }
+
   /** After a player's position (`moved`) or other visible state (its `appearance` too) changed. */
   touchPlayer(p: PlayerEntity, moved = false, appearance = false): void {
     p.version++
@@ -213,6 +219,8 @@ export class MapInstance {
     const was = viewer.viewCell
     const cell = viewer.cell
     viewer.viewCell = cell
+    const reset = viewer.resetView
+    viewer.resetView = false
     const kinds = { players: new KindParts(), npcs: new KindParts(), items: new KindParts() }
     if (was === cell) this.fragments.collect(viewer, cell, this.reach, kinds.players, kinds.npcs)
     else rediff(viewer, was, cell, this.reach, (k) => this.grid.cell(k), this.fragments, kinds)
@@ -221,7 +229,7 @@ export class MapInstance {
       this.atTime = now
       this.atBytes = encodeOwned(now)
     }
-    return updatePayload(this.mapBytes, this.atBytes as Buffer, kinds)
+    return updatePayload(this.mapBytes, this.atBytes as Buffer, kinds, reset)
   }
 
   /** Ends a send round: what changed in it has been told. */

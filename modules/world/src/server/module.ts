@@ -50,6 +50,11 @@ export const worldModule = defineModule<WorldConfig, WorldService>({
     { name: 'world.send', hz: ctx.config.sendHz, run: (t) => send(w, t.now) },
   ],
   sessions: (_ctx, w) => ({
+    // Updates missed while away are not replayed (they are volatile): the next one resets the client's view.
+    onSessionResume: (session) => {
+      const p = w.players.get(session.user.userId)
+      if (p && p.session === session) w.mapOf(p).resetView(p)
+    },
     onSessionEnd: async (session, reason) => {
       const p = w.players.get(session.user.userId)
       if (p && p.session === session) await leave(w, p, reason === 'shutdown' ? 'shutdown' : 'disconnected')

@@ -5,6 +5,8 @@ import type { MapInstance } from './map-instance.ts'
 import type { WorldService } from './service.ts'
 
 const SWEEP_EVERY_MS = 1000
+/** Updates are superseded by the next: not kept for a resume, which resets the view instead (module.ts). */
+const VOLATILE = { volatile: true }
 
 /** One simulation tick: respawns, regeneration, NPC AI, auto-attacks; then the tick's puts in one batch. */
 export function tick(w: WorldService, now: number): void {
@@ -103,7 +105,7 @@ export function send(w: WorldService, now: number): void {
   for (const m of w.maps.values()) {
     for (const p of m.players.values()) {
       const update = m.updateFor(p, now)
-      if (update) p.session.sendMsgpack('world.update', update.length, update.write)
+      if (update) p.session.sendMsgpack('world.update', update.length, update.write, VOLATILE)
     }
     m.endRound()
   }

@@ -153,6 +153,11 @@ export const worldUpdate = z.object({
   map: z.string(),
   /** Server time of the simulation tick this diff describes. */
   at: z.number(),
+  /**
+   * Your session resumed, and updates sent while it was away are not replayed: drop the players, NPCs and ground
+   * items you held; this update adds everything in view.
+   */
+  reset: z.literal(true).optional(),
   players: moving(worldPlayerView).optional(),
   npcs: moving(worldNpcView).optional(),
   items: diff(worldGroundItemView).optional(),

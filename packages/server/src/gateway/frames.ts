@@ -29,23 +29,34 @@ function frameBuffer(size: number): Buffer {
   slabUsed += (size + 7) & ~7
   return out
 }
-/** The envelope's start up to the payload: a 3-entry map, `type`, the type, `payload`. */
-function packedHead(type: string): Buffer {
-  let h = heads.get(type)
+/** The envelope's start up to the payload: a map of 3 entries (2 without a seq), `type`, the type, `payload`. */
+function packedHead(type: string, sequenced: boolean): Buffer {
+  const key = sequenced ? type : `${type}\u0000`
+  let h = heads.get(key)
   if (!h) {
-    h = Buffer.concat([Buffer.from([0x83]), packr.pack('type'), packr.pack(type), packr.pack('payload')])
-    heads.set(type, h)
+    const map = Buffer.from([sequenced ? 0x83 : 0x82])
+    h = Buffer.concat([map, packr.pack('type'), packr.pack(type), packr.pack('payload')])
+    heads.set(key, h)
   }
   return h
 }
 
-/** A whole frame: the envelope's head for `type`, the msgpack payload `write` puts at `at`, the seq tail. */
-function envelope(type: string, length: number, write: (frame: Buffer, at: number) => void): Buffer {
-  const head = packedHead(type)
-  const frame = frameBuffer(head.length + length + SEQ_TAIL.length)
+/**
+ * A whole frame: the envelope's head for `type`, the msgpack payload `write` puts at `at`, and (unless the event is
+ * volatile) the seq tail.
+ */
+function envelope(
+  type: string,
+  length: number,
+  write: (frame: Buffer, at: number) => void,
+  sequenced = true,
+): Buffer {
+  const head = packedHead(type, sequenced)
+  const tail = sequenced ? SEQ_TAIL.length : 0
+  const frame = frameBuffer(head.length + length + tail)
   head.copy(frame, 0)
   write(frame, head.length)
-  SEQ_TAIL.copy(frame, head.length + length)
+  if (sequenced) SEQ_TAIL.copy(frame, head.length + length)
   return frame
 }
 
@@ -61,6 +72,8 @@ export class PreparedEvent {
   private packed: Buffer | undefined
   private jsonPrefix: string | undefined
   private payloadRef: unknown
+  /** Volatile events carry no seq (see `Session.sendMsgpack`). */
+  private sequenced = true
 
   constructor(
     readonly type: string,
@@ -79,9 +92,11 @@ export class PreparedEvent {
     type: string,
     length: number,
     write: (frame: Buffer, at: number) => void,
+    sequenced = true,
   ): PreparedEvent {
     const ev = new PreparedEvent(type, undefined, false)
-    ev.packed = envelope(type, length, write)
+    ev.sequenced = sequenced
+    ev.packed = envelope(type, length, write, sequenced)
     return ev
   }
 
@@ -98,13 +113,14 @@ export class PreparedEvent {
     return this.jsonPrefix.length
   }
 
-  /** The frame for one session. */
+  /** The frame for one session (a volatile event ignores `seq`). */
   frame(codec: Codec, seq: number): Buffer | string {
     if (!codec.binary) {
       this.jsonPrefix ??= this.jsonHead()
-      return `${this.jsonPrefix},"seq":${seq}}`
+      return this.sequenced ? `${this.jsonPrefix},"seq":${seq}}` : `${this.jsonPrefix}}`
     }
     const packed = this.msgpackFrame()
+    if (!this.sequenced) return packed
     const frame = this.shared ? Buffer.from(packed) : packed
     frame.writeUInt32BE(seq >>> 0, frame.length - 4)
     return frame

@@ -62,8 +62,18 @@ export class LiveSession implements Session {
     type: T,
     length: number,
     write: (frame: Buffer, at: number) => void,
+    opts?: { volatile?: boolean },
   ): void {
-    if (this.deliver(PreparedEvent.fromMsgpackPayload(type, length, write))) this.onEvent(type, 1)
+    if (!opts?.volatile) {
+      if (this.deliver(PreparedEvent.fromMsgpackPayload(type, length, write))) this.onEvent(type, 1)
+      return
+    }
+    // Volatile: straight to the socket, no seq, nothing kept; a suspended session misses it.
+    if (this.phase !== 'live' || !this.socket) return
+    this.socket.sendFrame(
+      PreparedEvent.fromMsgpackPayload(type, length, write, false).frame(this.socket.codec, 0),
+    )
+    this.onEvent(type, 1)
   }
 
   /**
