@@ -21,7 +21,12 @@ const quick = process.argv.includes('--quick')
 const stepsArg = process.argv.find((a) => a.startsWith('--steps='))?.slice('--steps='.length)
 const P = quick
   ? { steps: [50], warmMs: 2000, measureMs: 6000, capMs: 60_000 }
-  : { steps: [250, 500, 750, 1000, 1500, 2000, 2500, 3000], warmMs: 4000, measureMs: 10_000, capMs: 8 * 60_000 }
+  : {
+      steps: [250, 500, 750, 1000, 1500, 2000, 2500, 3000],
+      warmMs: 4000,
+      measureMs: 10_000,
+      capMs: 8 * 60_000,
+    }
 if (stepsArg) P.steps = stepsArg.split(',').map(Number)
 const MOVE_PERIOD_MS = 250
 const TICK_P99_MS = 50

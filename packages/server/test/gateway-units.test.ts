@@ -147,6 +147,25 @@ describe('LiveSession', () => {
   })
 })
 
+describe('replay buffer upkeep', () => {
+  it('stays exact through many drops, acknowledgements and compactions', () => {
+    const s = new LiveSession('s1', user, socket().s, 300)
+    for (let i = 0; i < 1000; i++) s.send('session.resync', { reason: 'other_user' })
+    expect(s.buffered).toBe(300)
+    expect(s.eventsAfter(699)).toBeNull()
+    expect(s.eventsAfter(700)?.map((e) => e.seq)).toEqual(Array.from({ length: 300 }, (_, i) => 701 + i))
+    s.ack(950)
+    expect(s.buffered).toBe(50)
+    expect(s.eventsAfter(960)?.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => 961 + i))
+    for (let i = 0; i < 700; i++) s.send('session.resync', { reason: 'other_user' })
+    expect(s.buffered).toBe(300)
+    expect(s.eventsAfter(1400)?.map((e) => e.seq)).toEqual(Array.from({ length: 300 }, (_, i) => 1401 + i))
+    s.ack(1700)
+    expect(s.buffered).toBe(0)
+    expect(s.eventsAfter(1700)).toEqual([])
+  })
+})
+
 describe('volatile events', () => {
   const pack = new Packr({ useRecords: false })
   const payload = pack.pack({ reason: 'other_user' })

@@ -27,12 +27,14 @@ export class LiveSession implements Session {
   graceTimer: NodeJS.Timeout | undefined
   private seq = 0
   /**
-   * The replay buffer, oldest first, as parallel arrays: an event's seq, the event and its encoded size. A busy
-   * session holds a heartbeat's worth; one object per delivery would be garbage promoted by the thousand per second.
+   * The replay buffer, oldest first, as parallel arrays from index `head` on: an event's seq, the event and its
+   * encoded size. A busy session holds a heartbeat's worth; one object per delivery would be garbage promoted by the
+   * thousand per second. Dropping advances `head` (and lets the event go); the arrays are compacted now and then.
    */
   private readonly bufferSeqs: number[] = []
-  private readonly bufferEvents: PreparedEvent[] = []
+  private readonly bufferEvents: Array<PreparedEvent | undefined> = []
   private readonly bufferSizes: number[] = []
+  private head = 0
   private bufferBytes = 0
   /** Events were dropped from the buffer while nobody was listening: a resume can no longer be exact. */
   private gapAfterSeq = 0
@@ -89,13 +91,13 @@ export class LiveSession implements Session {
       this.bufferEvents.push(event)
       this.bufferSizes.push(bytes)
       this.bufferBytes += bytes
-      let drop = 0
       const n = this.bufferSeqs.length
-      while (n - drop > this.bufferLimit || (this.bufferBytes > this.bufferByteLimit && n - drop > 1))
-        this.bufferBytes -= this.bufferSizes[drop++]!
-      if (drop > 0) {
-        if (this.phase === 'suspended') this.gapAfterSeq = this.bufferSeqs[drop - 1]!
-        this.dropOldest(drop)
+      let first = this.head
+      while (n - first > this.bufferLimit || (this.bufferBytes > this.bufferByteLimit && n - first > 1))
+        this.bufferBytes -= this.bufferSizes[first++]!
+      if (first > this.head) {
+        if (this.phase === 'suspended') this.gapAfterSeq = this.bufferSeqs[first - 1]!
+        this.dropUntil(first)
       }
     }
     this.socket?.sendFrame(event.frame(this.socket.codec, seq))
@@ -107,27 +109,30 @@ export class LiveSession implements Session {
    * a resume will never ask for them, so they leave the replay buffer.
    */
   ack(seq: number): void {
-    let n = 0
-    while (n < this.bufferSeqs.length && this.bufferSeqs[n]! <= seq)
-      this.bufferBytes -= this.bufferSizes[n++]!
-    if (n > 0) this.dropOldest(n)
+    let first = this.head
+    while (first < this.bufferSeqs.length && this.bufferSeqs[first]! <= seq)
+      this.bufferBytes -= this.bufferSizes[first++]!
+    if (first > this.head) this.dropUntil(first)
   }
 
-  private dropOldest(n: number): void {
-    if (n === 1) {
-      this.bufferSeqs.shift()
-      this.bufferEvents.shift()
-      this.bufferSizes.shift()
-      return
+  /** Drops the events before index `first`. */
+  private dropUntil(first: number): void {
+    for (let i = this.head; i < first; i++) this.bufferEvents[i] = undefined
+    this.head = first
+    const n = this.bufferSeqs.length
+    if (first === n) {
+      this.bufferSeqs.length = this.bufferEvents.length = this.bufferSizes.length = this.head = 0
+    } else if (first >= 256 && first * 2 >= n) {
+      this.bufferSeqs.splice(0, first)
+      this.bufferEvents.splice(0, first)
+      this.bufferSizes.splice(0, first)
+      this.head = 0
     }
-    this.bufferSeqs.splice(0, n)
-    this.bufferEvents.splice(0, n)
-    this.bufferSizes.splice(0, n)
   }
 
   /** Events kept for a resume. */
   get buffered(): number {
-    return this.bufferSeqs.length
+    return this.bufferSeqs.length - this.head
   }
 
   /**
@@ -137,10 +142,10 @@ export class LiveSession implements Session {
   eventsAfter(lastSeq: number): Array<{ seq: number; event: PreparedEvent }> | null {
     if (lastSeq > this.seq) return null
     if (lastSeq === this.seq) return []
-    const first = this.bufferSeqs[0]
+    const first = this.bufferSeqs[this.head]
     if (first === undefined || first > lastSeq + 1 || this.gapAfterSeq > lastSeq) return null
     const missed: Array<{ seq: number; event: PreparedEvent }> = []
-    for (let i = 0; i < this.bufferSeqs.length; i++) {
+    for (let i = this.head; i < this.bufferSeqs.length; i++) {
       const seq = this.bufferSeqs[i]!
       if (seq > lastSeq) missed.push({ seq, event: this.bufferEvents[i]! })
     }
