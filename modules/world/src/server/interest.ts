@@ -99,7 +99,10 @@ class Run {
       this.ends = parts.map((b) => (end += b.length))
     }
     const k = this.entities.indexOf(viewer)
-    if (k < 0) return out.pushRun(this.bytes, n)
+    if (k < 0) {
+      out.pushRun(this.bytes, n)
+      return
+    }
     const start = k === 0 ? 0 : this.ends[k - 1]!
     if (k > 0) out.pushRun(this.bytes.subarray(0, start), k)
     if (k < n - 1) out.pushRun(this.bytes.subarray(this.ends[k]!), n - 1 - k)
