@@ -51,7 +51,9 @@ export function SceneTools({ room, tool, onTool, selected, onSelect, send }: Pro
       if (!taken.has(`${x},${y}`)) break
     }
     const name = tokenName.trim()
-    if (await send({ type: 'add_token', name, owner: owner || null, x, y, hidden: hideNew })) setTokenName('')
+    const placed = await send({ type: 'add_token', name, owner: owner || null, x, y, hidden: hideNew })
+    // Clear the box only if it still holds what was placed: the GM may already be typing the next token's name.
+    if (placed) setTokenName((current) => (current.trim() === name ? '' : current))
   }
 
   return (
