@@ -101,22 +101,26 @@ export function TableRoom(props: { session: Session; sessionId: string; onLeave:
       const r = await request('table.say', { sessionId, text: t })
       dispatch({ type: 'entry', entry: r.entry })
     })
-    if (!ok) setText(t)
+    // Back in the box if it failed, unless something new was typed meanwhile.
+    if (!ok) setText((current) => (current === '' ? t : current))
   }
   const rollFormula = async (e: FormEvent) => {
     e.preventDefault()
-    if (formula.trim() && (await roll(formula.trim()))) setFormula('')
+    const f = formula.trim()
+    // The box is cleared only if it still holds what was rolled (the reply comes back after a round trip).
+    if (f && (await roll(f))) setFormula((current) => (current.trim() === f ? '' : current))
   }
   const narrate = async (e: FormEvent) => {
     e.preventDefault()
     if (!narration.trim()) return
+    const n = narration
     if (
       await act(async () => {
-        const r = await request('table.narrate', { sessionId, text: narration })
+        const r = await request('table.narrate', { sessionId, text: n })
         dispatch({ type: 'entry', entry: r.entry })
       })
     )
-      setNarration('')
+      setNarration((current) => (current === n ? '' : current))
   }
   const leave = async () => {
     await request('table.leave', { sessionId }).catch(() => undefined)
