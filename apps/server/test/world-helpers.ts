@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '@tavern/server/testing'
 import type { WorldService } from '@tavern/world/server'
 import { worldModule } from '@tavern/world/server'
 import WebSocket from 'ws'
-import { collect, connectedClient, uniqueName } from './helpers.ts'
+import { collect, connectedClient, uniqueName, until } from './helpers.ts'
 
 /** A server with chat and the world, fast respawns and frequent flushes; `admin` names an admin account. */
 export async function startWorldServer(
@@ -112,4 +112,26 @@ export async function walk(p: WorldPlayer, dir: 'up' | 'down' | 'left' | 'right'
     await sleep(160)
   }
   return last
+}
+
+/** Takes one step in whichever direction is free (trying down, up, left, right); returns where it led. */
+export async function stepAnywhere(p: WorldPlayer): Promise<ResponsePayload<'world.move'>> {
+  for (const dir of ['down', 'up', 'left', 'right'] as const) {
+    const moved = await p.client.request('world.move', { dir }).catch(() => undefined)
+    if (moved) return moved
+    await sleep(160)
+  }
+  throw new Error(`${p.name} could not step anywhere`)
+}
+
+/** Waits until `viewer` sees player `id` standing at `at`. */
+export function untilSeenAt(viewer: WorldPlayer, id: string, at: { x: number; y: number }, what: string) {
+  return until(
+    () => {
+      const v = viewer.seen.players.get(id) as { x: number; y: number } | undefined
+      return v?.x === at.x && v?.y === at.y
+    },
+    3000,
+    what,
+  )
 }

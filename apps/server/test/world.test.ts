@@ -1,7 +1,15 @@
 import type { TestServer } from '@tavern/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collect, uniqueName, until } from './helpers.ts'
-import { enterWorld, sleep, startWorldServer, walk, worldOf } from './world-helpers.ts'
+import {
+  enterWorld,
+  sleep,
+  startWorldServer,
+  stepAnywhere,
+  untilSeenAt,
+  walk,
+  worldOf,
+} from './world-helpers.ts'
 
 describe('the world over real sockets', () => {
   let server: TestServer
@@ -26,23 +34,10 @@ describe('the world over real sockets', () => {
 
     // b steps; a sees the new position.
     const before = b.enter.self
-    const dirs = ['down', 'up', 'left', 'right'] as const
-    let moved: { x: number; y: number } | undefined
-    for (const dir of dirs) {
-      moved = await b.client.request('world.move', { dir }).catch(() => undefined)
-      if (moved) break
-      await sleep(160)
-    }
+    const moved = await stepAnywhere(b)
     expect(moved).toBeDefined()
-    expect(Math.abs(moved!.x - before.x) + Math.abs(moved!.y - before.y)).toBe(1)
-    await until(
-      () => {
-        const v = a.seen.players.get(b.enter.playerId) as { x: number; y: number } | undefined
-        return v?.x === moved!.x && v?.y === moved!.y
-      },
-      3000,
-      'a sees b move',
-    )
+    expect(Math.abs(moved.x - before.x) + Math.abs(moved.y - before.y)).toBe(1)
+    await untilSeenAt(a, b.enter.playerId, moved, 'a sees b move')
 
     const heard = collect(a.client, 'chat.message')
     await b.client.request('world.say', { text: '  hello neighbour ' })
@@ -75,24 +70,12 @@ describe('the world over real sockets', () => {
     )
     const session = a.client.sessionId
     a.client.dropConnection()
-    let moved: { x: number; y: number } | undefined
-    for (const dir of ['down', 'up', 'left', 'right'] as const) {
-      moved = await b.client.request('world.move', { dir }).catch(() => undefined)
-      if (moved) break
-      await sleep(160)
-    }
+    const moved = await stepAnywhere(b)
     expect(moved).toBeDefined()
     await resumed
     expect(a.client.sessionId).toBe(session)
     expect(a.seen.players.has('ghost')).toBe(false)
-    await until(
-      () => {
-        const v = a.seen.players.get(b.enter.playerId) as { x: number; y: number } | undefined
-        return v?.x === moved!.x && v?.y === moved!.y
-      },
-      3000,
-      'a sees where b went while it was away',
-    )
+    await untilSeenAt(a, b.enter.playerId, moved, 'a sees where b went while it was away')
     a.client.close()
     b.client.close()
   })

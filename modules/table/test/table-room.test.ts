@@ -106,6 +106,10 @@ describe('a tabletop room in real time', () => {
     expect(await codeOf(gm.send('table.react', { sessionId, seq: whisperSeq, emoji: '👀', on: true }))).toBe(
       'table.entry_not_found',
     )
+    // A seq never written (the room's recent rows are looked up by seq) is not found either.
+    expect(await codeOf(p2.send('table.react', { sessionId, seq: 1_000_000, emoji: '👀', on: true }))).toBe(
+      'table.entry_not_found',
+    )
 
     expect(await codeOf(p1.send('table.narrate', { sessionId, text: 'I am the GM now' }))).toBe(
       'table.gm_only',

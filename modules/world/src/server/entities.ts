@@ -30,8 +30,6 @@ export class PlayerEntity implements Placed, Tracked {
   version = 1
   /** The cell this player's last update was computed from (NO_CELL: they know nothing yet). */
   viewCell = NO_CELL
-  /** The next update tells the client to drop the view it holds (set on a resume). */
-  resetView = false
   readonly idBytes: Buffer
   lastMoveAt: number | null = null
   lastAttackAt: number | null = null

@@ -88,8 +88,11 @@ class Run {
     private readonly encoded: (e: Tracked) => Buffer,
   ) {}
 
-  /** Appends every element but `viewer`'s (whose own change is not news to them) to `out`. */
-  addTo(out: PartList, viewer: Tracked): void {
+  /**
+   * Appends every element but `self`'s (one's own change is not news) to `out`. `self` is null for a cell the
+   * viewer is not in, which then takes the whole run without a search.
+   */
+  addTo(out: PartList, self: Tracked | null): void {
     const n = this.entities.length
     if (n === 0) return
     if (!this.bytes) {
@@ -98,7 +101,7 @@ class Run {
       let end = 0
       this.ends = parts.map((b) => (end += b.length))
     }
-    const k = this.entities.indexOf(viewer)
+    const k = self === null ? -1 : this.entities.indexOf(self)
     if (k < 0) {
       out.pushRun(this.bytes, n)
       return
@@ -198,8 +201,10 @@ export class RoundFragments {
     forBlock(centre, reach, (key) => {
       const f = this.byCell.get(key)
       if (!f) return
-      stitch(f.players, viewer, centre, reach, players)
-      stitch(f.npcs, viewer, centre, reach, npcs)
+      // Only the viewer's own cell can list the viewer among its steps and changes.
+      const self = key === centre ? viewer : null
+      stitch(f.players, viewer, self, centre, reach, players)
+      stitch(f.npcs, viewer, self, centre, reach, npcs)
     })
   }
 
@@ -224,9 +229,16 @@ export class RoundFragments {
   }
 }
 
-function stitch(f: Fragment, viewer: Tracked, centre: number, reach: number, out: KindParts): void {
-  f.stepRun.addTo(out.moved, viewer)
-  f.changeRun.addTo(out.changed, viewer)
+function stitch(
+  f: Fragment,
+  viewer: Tracked,
+  self: Tracked | null,
+  centre: number,
+  reach: number,
+  out: KindParts,
+): void {
+  f.stepRun.addTo(out.moved, self)
+  f.changeRun.addTo(out.changed, self)
   for (const { e, from } of f.entered) {
     if (e === viewer) continue
     if (inBlock(from, centre, reach)) asKnown(e, out)

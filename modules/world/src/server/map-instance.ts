@@ -95,16 +95,13 @@ export class MapInstance {
     this.forget(p)
   }
 
-  /** Makes the next update describe everything around the player, as to someone who knows nothing. */
+  /**
+   * Makes the next update describe everything around the player, as to someone who knows nothing (it carries
+   * `reset`: the client drops what it held). On entering a map, and on a resume (updates are not replayed).
+   */
   forget(p: PlayerEntity): void {
     p.viewCell = NO_CELL
     p.knownItems.clear()
-  }
-
-  /** The player's client lost its view (a resume: updates are not replayed): the next update resets and adds all. */
-  resetView(p: PlayerEntity): void {
-    this.forget(p)
-    p.resetView = true
   }
 
   /** After a player's position (`moved`) or other visible state (its `appearance` too) changed. */
@@ -219,8 +216,8 @@ export class MapInstance {
     const was = viewer.viewCell
     const cell = viewer.cell
     viewer.viewCell = cell
-    const reset = viewer.resetView
-    viewer.resetView = false
+    // Told from scratch: the client drops the view it held (after a resume it may be stale).
+    const reset = was === NO_CELL
     const kinds = { players: new KindParts(), npcs: new KindParts(), items: new KindParts() }
     if (was === cell) this.fragments.collect(viewer, cell, this.reach, kinds.players, kinds.npcs)
     else rediff(viewer, was, cell, this.reach, (k) => this.grid.cell(k), this.fragments, kinds)

@@ -53,7 +53,7 @@ export const worldModule = defineModule<WorldConfig, WorldService>({
     // Updates missed while away are not replayed (they are volatile): the next one resets the client's view.
     onSessionResume: (session) => {
       const p = w.players.get(session.user.userId)
-      if (p && p.session === session) w.mapOf(p).resetView(p)
+      if (p && p.session === session) w.mapOf(p).forget(p)
     },
     onSessionEnd: async (session, reason) => {
       const p = w.players.get(session.user.userId)

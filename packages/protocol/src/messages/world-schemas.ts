@@ -154,8 +154,8 @@ export const worldUpdate = z.object({
   /** Server time of the simulation tick this diff describes. */
   at: z.number(),
   /**
-   * Your session resumed, and updates sent while it was away are not replayed: drop the players, NPCs and ground
-   * items you held; this update adds everything in view.
+   * This update describes your view from scratch (the first on a map, and the first after a resume: updates sent
+   * while away are not replayed): drop the players, NPCs and ground items you held; it adds everything in view.
    */
   reset: z.literal(true).optional(),
   players: moving(worldPlayerView).optional(),

@@ -268,8 +268,8 @@ export const worldMessages = {
       'What changed in view (the interest cells within 32 tiles of yours) — players, NPCs, ground items added, changed and removed (left range, ' +
       'died, despawned, picked up) and, compactly, `moved` ([id, x, y, facing] of those that only stepped or ' +
       'turned) — sent at the send rate only when something changed. Volatile: it carries no `seq` and is not ' +
-      'replayed on a resume (the next one supersedes it); the first one after a resume has `reset: true` and adds ' +
-      'everything in view.',
+      'replayed on a resume (the next one supersedes it); the first one on a map and the first after a resume have ' +
+      '`reset: true` and add everything in view.',
     payload: worldUpdate,
   }),
   'world.self': event({

@@ -6,7 +6,8 @@ const packr = new Packr({ useRecords: false, variableMapSize: true })
 const SEQ_TAIL = Buffer.concat([packr.pack('seq'), Buffer.from([0xce, 0xff, 0xff, 0xff, 0xff])])
 /** The seq's value as encoded (0xce and four bytes): not counted in a frame's size for replay bounds. */
 const SEQ_VALUE_BYTES = 5
-const heads = new Map<string, Buffer>()
+/** Envelope heads by event type, for sequenced events and for volatile ones. */
+const heads = { sequenced: new Map<string, Buffer>(), volatile: new Map<string, Buffer>() }
 
 /**
  * Frames are carved from slabs of their own, one after another. One ArrayBuffer per frame made every send pay for
@@ -31,12 +32,12 @@ function frameBuffer(size: number): Buffer {
 }
 /** The envelope's start up to the payload: a map of 3 entries (2 without a seq), `type`, the type, `payload`. */
 function packedHead(type: string, sequenced: boolean): Buffer {
-  const key = sequenced ? type : `${type}\u0000`
-  let h = heads.get(key)
+  const cache = sequenced ? heads.sequenced : heads.volatile
+  let h = cache.get(type)
   if (!h) {
     const map = Buffer.from([sequenced ? 0x83 : 0x82])
     h = Buffer.concat([map, packr.pack('type'), packr.pack(type), packr.pack('payload')])
-    heads.set(key, h)
+    cache.set(type, h)
   }
   return h
 }
