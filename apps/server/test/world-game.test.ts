@@ -42,9 +42,14 @@ describe('playing the world: combat, death, items, trades, persistence', () => {
       .map(([dx, dy]) => ({ x: rat.x + dx!, y: rat.y + dy! }))
       .find((t) => m.map.isWalkable(t.x, t.y))!
     place(server, a, spot.x, spot.y)
-    const splats = collect(a.client, 'world.combat')
     await a.client.request('world.attack', { targetKind: 'npc', targetId: rat.id })
-    await until(() => splats.length > 0, 3000, 'a swing')
+    // Swings near you arrive with the next update.
+    await until(
+      () =>
+        a.updates.some((u) => u.combat?.some((s) => s.target.id === rat.id && s.attacker.id === e.userId)),
+      3000,
+      'a swing',
+    )
     await until(() => a.selfEvents.some((s) => (s.xp?.attack ?? 0) > 0), 40_000, 'attack XP')
     const stats = await a.client.request('world.stats', {})
     expect(stats.skills.attack!.xp).toBeGreaterThan(300_000)

@@ -71,6 +71,7 @@ export async function enterWith(client: TavernClient, name: string): Promise<Wor
   const updates = collect(client, 'world.update')
   const selfEvents = collect(client, 'world.self')
   const seen: WorldPlayer['seen'] = { players: new Map(), npcs: new Map(), items: new Map() }
+  let self = ''
   client.on('world.update', (u) => {
     if (u.reset) {
       seen.players.clear()
@@ -84,8 +85,14 @@ export async function enterWith(client: TavernClient, name: string): Promise<Wor
     ] as const) {
       const d = u[key]
       if (!d) continue
-      for (const v of [...(d.added ?? []), ...(d.changed ?? [])])
-        (target as Map<string, unknown>).set(v.id, v)
+      for (const v of [...(d.added ?? []), ...(d.changed ?? [])]) {
+        // An update shared by a cell may list our own change; added and removed never do.
+        if (key === 'players' && v.id === self) {
+          if ((d.added ?? []).includes(v as never)) throw new Error('an update added the viewer itself')
+          continue
+        }
+        ;(target as Map<string, unknown>).set(v.id, v)
+      }
       for (const id of d.removed ?? []) target.delete(id)
       for (const [id, x, y, facing] of 'moved' in d ? (d.moved ?? []) : []) {
         const v = (target as Map<string, object>).get(id)
@@ -99,6 +106,7 @@ export async function enterWith(client: TavernClient, name: string): Promise<Wor
     seen.items.clear()
   })
   const enter = await client.request('world.enter', {})
+  self = enter.playerId
   return { client, name, enter, updates, selfEvents, seen }
 }
 

@@ -190,6 +190,38 @@ describe('interest management', () => {
     expect(round(other, g.protectedUntil)?.items).toEqual({ removed: ['g1'] })
   })
 
+  it('tells swings with the update to those who see the tile, once', () => {
+    fresh()
+    const a = player('a', 0, 0)
+    const b = player('b', 5, 0)
+    const far = player('far', 100, 0)
+    for (const p of [a, b, far]) m.addPlayer(p)
+    for (const p of [a, b, far]) round(p)
+    end()
+    const swing = {
+      attacker: { kind: 'player' as const, id: 'a' },
+      target: { kind: 'player' as const, id: 'b' },
+      hit: true,
+      damage: 3,
+      targetHp: 7,
+      targetMaxHp: 10,
+      at: 5,
+    }
+    m.swing(b.x, b.y, swing)
+    const sent = new Map<string, unknown>()
+    m.roundUpdates(5, (viewers, u) => {
+      const bytes = Buffer.alloc(u.length)
+      u.write(bytes, 0)
+      for (const v of viewers) sent.set(v.userId, (unpack(bytes) as { combat?: unknown }).combat)
+    })
+    end()
+    expect(sent.get('a')).toEqual([swing])
+    expect(sent.get('b')).toEqual([swing])
+    expect(sent.has('far')).toBe(false)
+    // Told once: the next round has nothing to say.
+    expect(round(a)).toBeNull()
+  })
+
   it('reads only the cells around the viewer', () => {
     fresh()
     const a = player('a', 0, 0)
@@ -221,6 +253,7 @@ describe('interest management', () => {
       clients.set(p, new Map())
     }
     for (const p of all.slice(0, 30)) join(p)
+    let shared = 0
     for (let r = 0; r < 150; r++) {
       for (const p of all) {
         const roll = rand(100)
@@ -241,20 +274,36 @@ describe('interest management', () => {
           m.touchPlayer(p)
         }
       }
+      // As the server sends them: shared by a cell's stayers, or a viewer's own.
+      const updates = new Map<PlayerEntity, Update>()
+      m.roundUpdates(0, (viewers, u) => {
+        const b = Buffer.alloc(u.length)
+        u.write(b, 0)
+        const decoded = unpack(b) as Update
+        if (viewers.length > 1) shared++
+        for (const v of viewers) {
+          expect(updates.has(v)).toBe(false)
+          updates.set(v, decoded)
+        }
+      })
       for (const p of online) {
-        const u = round(p)
         const view = clients.get(p)!
-        const d = u?.players as Update['players'] & { changed?: Array<{ id: string; x: number; y: number }> }
+        const d = updates.get(p)?.players as Update['players'] & {
+          changed?: Array<{ id: string; x: number; y: number }>
+        }
         const ids = [...(d?.added ?? []), ...(d?.changed ?? [])].map((v) => v.id)
-        // One update never both adds and removes an entity.
+        // One update never both adds and removes an entity, and never adds or removes the viewer.
         for (const id of d?.removed ?? []) expect(ids).not.toContain(id)
+        expect(d?.added?.map((v) => v.id) ?? []).not.toContain(p.userId)
+        expect(d?.removed ?? []).not.toContain(p.userId)
         for (const v of [...(d?.added ?? []), ...(d?.changed ?? [])] as Array<{
           id: string
           x: number
           y: number
         }>)
-          view.set(v.id, { x: v.x, y: v.y })
+          if (v.id !== p.userId) view.set(v.id, { x: v.x, y: v.y })
         for (const [id, x, y] of (d?.moved ?? []) as Array<[string, number, number]>) {
+          if (id === p.userId) continue
           expect(view.has(id)).toBe(true)
           view.set(id, { x, y })
         }
@@ -272,5 +321,7 @@ describe('interest management', () => {
       }
       end()
     }
+    // Cells shared their update among several viewers many times over.
+    expect(shared).toBeGreaterThan(100)
   })
 })

@@ -68,6 +68,17 @@ export interface Sessions {
   sendToUser<T extends EventType>(userId: string, type: T, payload: EventPayload<T>): Promise<void>
   /** Sends one event to many local sessions, encoding it once. */
   broadcast<T extends EventType>(targets: Iterable<Session>, type: T, payload: EventPayload<T>): void
+  /**
+   * Sends one event whose payload the caller encodes as msgpack (see `Session.sendMsgpack`) to many local
+   * sessions: the frame is assembled once, and a volatile one is the same bytes for every recipient.
+   */
+  broadcastMsgpack<T extends EventType>(
+    targets: Iterable<Session>,
+    type: T,
+    length: number,
+    write: (frame: Buffer, at: number) => void,
+    opts?: { volatile?: boolean },
+  ): void
   /** Whether the user has a live session on any process. */
   isOnline(userId: string): Promise<boolean>
   /** Closes every session of a user (kick / ban), on any process. */

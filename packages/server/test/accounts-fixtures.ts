@@ -31,6 +31,7 @@ export class RecordingSessions implements Sessions {
   }
   async sendToUser() {}
   broadcast() {}
+  broadcastMsgpack() {}
   async isOnline() {
     return false
   }

@@ -12,18 +12,31 @@ const DIRS = ['up', 'down', 'left', 'right'] as const
 export interface RawBotStats {
   framesIn: number
   bytesIn: number
+  /** Frames that are not replies (world updates and other events), counted without decoding them. */
+  updatesIn: number
+  updateBytesIn: number
   moves: number
   refused: number
   /** Milliseconds from sending a move to its (successful) reply: the player's own authoritative update. */
   moveLatencies: number[]
 }
 
+const emptyStats = (): RawBotStats => ({
+  framesIn: 0,
+  bytesIn: 0,
+  updatesIn: 0,
+  updateBytesIn: 0,
+  moves: 0,
+  refused: 0,
+  moveLatencies: [],
+})
+
 /**
  * A load-test player that costs the load generator as little as possible: it decodes only replies (a frame whose
  * `type` is `ok`/`error`, recognised from its first bytes) and just counts events, so thousands fit in one process.
  */
 export class RawBot {
-  readonly stats: RawBotStats = { framesIn: 0, bytesIn: 0, moves: 0, refused: 0, moveLatencies: [] }
+  readonly stats: RawBotStats = emptyStats()
   private ws: WebSocket | null = null
   private nextId = 1
   private readonly pending = new Map<
@@ -58,7 +71,11 @@ export class RawBot {
     // Envelope keys come in order type, id, payload: the type string starts at byte 6.
     const ok = data[6] === 0xa2 && data[7] === 0x6f && data[8] === 0x6b
     const error = data[6] === 0xa5 && data[7] === 0x65 && data[8] === 0x72
-    if (!ok && !error) return
+    if (!ok && !error) {
+      this.stats.updatesIn++
+      this.stats.updateBytesIn += data.length
+      return
+    }
     const env = packr.unpack(data) as { type: string; id?: number; payload: unknown }
     if (env.id === undefined) return
     const p = this.pending.get(env.id)
@@ -66,6 +83,11 @@ export class RawBot {
     if (!p) return
     if (ok) p.resolve(env.payload)
     else p.reject(env.payload)
+  }
+
+  /** Zeroes the counters, e.g. at the start of a measurement window. */
+  resetStats(): void {
+    Object.assign(this.stats, emptyStats())
   }
 
   call(type: string, payload: unknown): Promise<unknown> {

@@ -76,7 +76,6 @@ export function WorldPage({ session }: { session: Session }) {
   })
   useTavernEvent(client, 'world.update', (p) => store.applyUpdate(p, performance.now()))
   useTavernEvent(client, 'world.self', (p) => store.applySelf(p, performance.now()))
-  useTavernEvent(client, 'world.combat', (p) => store.splat(p, performance.now()))
   useTavernEvent(client, 'world.died', (p) => {
     store.respawnAt = p.respawnAt
     if (store.self) store.self = { ...store.self, dead: true, hp: { ...store.self.hp, current: 0 } }

@@ -6,6 +6,7 @@ import type {
   WorldNpcView,
   WorldPlayerView,
   WorldSelf,
+  WorldSwing,
   WorldTradeView,
 } from '@tavern/protocol'
 
@@ -145,6 +146,9 @@ export class WorldStore {
       this.npcs.clear()
       this.items.clear()
     }
+    // Swings first: their HP is as of the swing; the views below are current.
+    for (const s of u.combat ?? []) this.splat(s, now)
+    const self = this.playerId
     const apply = <T extends { id: string; x: number; y: number }>(
       into: Map<string, T>,
       prefix: string,
@@ -166,6 +170,8 @@ export class WorldStore {
         this.place(prefix + v.id, v.x, v.y, facing(v), now, !old)
       }
       for (const v of d.changed ?? []) {
+        // Players who share a cell share an update: it may list our own change (world.self tells us about it).
+        if (prefix === 'p:' && v.id === self) continue
         into.set(v.id, { ...(into.get(v.id) ?? {}), ...v })
         this.place(prefix + v.id, v.x, v.y, facing(v), now)
       }
@@ -177,7 +183,6 @@ export class WorldStore {
     apply(this.players, 'p:', u.players, (v) => v.facing)
     apply(this.npcs, 'n:', u.npcs, (v) => v.facing)
     apply(this.items, 'i:', u.items, () => 'down')
-    this.players.delete(this.playerId)
     this.changed()
   }
 
@@ -198,7 +203,7 @@ export class WorldStore {
     this.changed()
   }
 
-  splat(p: EventPayload<'world.combat'>, now: number): void {
+  splat(p: WorldSwing, now: number): void {
     this.swings++
     this.splats.push({
       key: ++this.seq,

@@ -146,7 +146,7 @@ function hitSplat(
   targetMaxHp: number,
 ): void {
   const at = target.kind === 'npc' ? m.npcs.get(target.id)! : m.players.get(target.id)!
-  w.broadcastNear(m, at.x, at.y, 'world.combat', {
+  m.swing(at.x, at.y, {
     attacker,
     target,
     hit,

@@ -157,6 +157,15 @@ export class KindParts {
   }
 }
 
+/** The encoded parts of one `world.update`. */
+export class UpdateParts {
+  readonly players = new KindParts()
+  readonly npcs = new KindParts()
+  readonly items = new KindParts()
+  /** Swings (`combat`). */
+  readonly combat = new PartList()
+}
+
 /** How a viewer who holds an entity's view is told of its change this round. */
 function asKnown(e: Tracked, out: KindParts): void {
   if (e.dirty & VIEW) out.changed.push(e.encodedView((e.dirty & APPEARANCE) !== 0))
@@ -167,10 +176,22 @@ function asKnown(e: Tracked, out: KindParts): void {
  * The changes of one round, filed by cell. Built from the entities touched in the round and those that left the
  * map; read by every viewer of the map; dropped at the end of the round.
  */
-export class RoundFragments {
-  private readonly byCell = new Map<number, { players: Fragment; npcs: Fragment }>()
+/** A cell's share of one round: what its players and NPCs did, and the swings in it (encoded). */
+interface CellRound {
+  players: Fragment
+  npcs: Fragment
+  swings: Buffer[]
+}
 
-  constructor(touched: Iterable<Tracked>, departed: Iterable<{ e: Tracked; roundCell: number }>) {
+export class RoundFragments {
+  private readonly byCell = new Map<number, CellRound>()
+
+  constructor(
+    touched: Iterable<Tracked>,
+    departed: Iterable<{ e: Tracked; roundCell: number }>,
+    swings: Iterable<{ cell: number; bytes: Buffer }>,
+  ) {
+    for (const { cell, bytes } of swings) this.cellRound(cell).swings.push(bytes)
     for (const e of touched) {
       if (e.roundCell === e.cell) {
         if (e.dirty & VIEW) this.at(e.cell, e.kind).changes.push(e)
@@ -183,28 +204,45 @@ export class RoundFragments {
     for (const { e, roundCell } of departed) this.at(roundCell, e.kind).left.push({ e, to: NO_CELL })
   }
 
-  get(cell: number): { players: Fragment; npcs: Fragment } | undefined {
+  get(cell: number): CellRound | undefined {
     return this.byCell.get(cell)
   }
 
-  private at(cell: number, kind: 'players' | 'npcs'): Fragment {
+  private cellRound(cell: number): CellRound {
     let f = this.byCell.get(cell)
     if (!f) {
-      f = { players: new Fragment(), npcs: new Fragment() }
+      f = { players: new Fragment(), npcs: new Fragment(), swings: [] }
       this.byCell.set(cell, f)
     }
-    return f[kind]
+    return f
   }
 
-  /** A viewer who stayed in cell `centre`: the fragments of their block, stitched. */
-  collect(viewer: Tracked, centre: number, reach: number, players: KindParts, npcs: KindParts): void {
+  private at(cell: number, kind: 'players' | 'npcs'): Fragment {
+    return this.cellRound(cell)[kind]
+  }
+
+  /** The swings in the block around `centre`. */
+  collectSwings(centre: number, reach: number, out: PartList): void {
+    forBlock(centre, reach, (key) => {
+      const f = this.byCell.get(key)
+      if (f) for (const b of f.swings) out.push(b)
+    })
+  }
+
+  /**
+   * A viewer who stayed in cell `centre`: the fragments of their block, stitched. With `viewer` null, the update of
+   * every viewer who stayed in that cell: the same bytes for all of them, which may list one's own step or change
+   * (a viewer who stayed crossed no cell, so it is never among the crossings).
+   */
+  collect(viewer: Tracked | null, centre: number, reach: number, out: UpdateParts): void {
     forBlock(centre, reach, (key) => {
       const f = this.byCell.get(key)
       if (!f) return
       // Only the viewer's own cell can list the viewer among its steps and changes.
       const self = key === centre ? viewer : null
-      stitch(f.players, viewer, self, centre, reach, players)
-      stitch(f.npcs, viewer, self, centre, reach, npcs)
+      stitch(f.players, viewer, self, centre, reach, out.players)
+      stitch(f.npcs, viewer, self, centre, reach, out.npcs)
+      for (const b of f.swings) out.combat.push(b)
     })
   }
 
@@ -231,7 +269,7 @@ export class RoundFragments {
 
 function stitch(
   f: Fragment,
-  viewer: Tracked,
+  viewer: Tracked | null,
   self: Tracked | null,
   centre: number,
   reach: number,
@@ -258,8 +296,9 @@ export function rediff(
   reach: number,
   cellAt: (key: number) => { players: Iterable<Tracked>; npcs: Iterable<Tracked> } | undefined,
   fragments: RoundFragments,
-  out: Record<'players' | 'npcs', KindParts>,
+  out: UpdateParts,
 ): void {
+  fragments.collectSwings(now, reach, out.combat)
   const knew = (e: Tracked) => inBlock(e.roundCell, was, reach)
   const see = (e: Tracked) => {
     if (e === viewer) return
@@ -287,13 +326,22 @@ export function rediff(
 
 // --- The update's bytes: a msgpack map written around the pre-encoded elements. ---
 
-const KEY = Object.fromEntries(
-  ['map', 'at', 'reset', 'players', 'npcs', 'items', 'added', 'changed', 'removed', 'moved'].map((k) => [
-    k,
-    encodeOwned(k),
-  ]),
-) as Record<
-  'map' | 'at' | 'reset' | 'players' | 'npcs' | 'items' | 'added' | 'changed' | 'removed' | 'moved',
+const KEY_NAMES = [
+  'map',
+  'at',
+  'reset',
+  'players',
+  'npcs',
+  'items',
+  'combat',
+  'added',
+  'changed',
+  'removed',
+  'moved',
+] as const
+/** The update's map keys, encoded. */
+const KEY = Object.fromEntries(KEY_NAMES.map((k) => [k, encodeOwned(k)])) as Record<
+  (typeof KEY_NAMES)[number],
   Buffer
 >
 const TRUE = encodeOwned(true)
@@ -318,14 +366,25 @@ function writeArrayHeader(b: Buffer, at: number, n: number): number {
   return at + 5
 }
 
+/** Bytes of a msgpack array of the list's elements. */
+function arraySize(elements: PartList): number {
+  let size = arrayHeaderSize(elements.length)
+  for (const p of elements.parts) size += p.length
+  return size
+}
+
+function writeArray(b: Buffer, at: number, elements: PartList): number {
+  at = writeArrayHeader(b, at, elements.length)
+  for (const p of elements.parts) {
+    b.set(p, at)
+    at += p.length
+  }
+  return at
+}
+
 function kindSize(k: KindParts): number {
   let size = 1
-  for (const list of LISTS) {
-    const elements = k[list]
-    if (elements.length === 0) continue
-    size += KEY[list].length + arrayHeaderSize(elements.length)
-    for (const p of elements.parts) size += p.length
-  }
+  for (const list of LISTS) if (k[list].length > 0) size += KEY[list].length + arraySize(k[list])
   return size
 }
 
@@ -334,27 +393,25 @@ function writeKind(b: Buffer, at: number, k: KindParts): number {
   for (const list of LISTS) if (k[list].length > 0) n++
   b[at++] = 0x80 | n
   for (const list of LISTS) {
-    const elements = k[list]
-    if (elements.length === 0) continue
+    if (k[list].length === 0) continue
     at += KEY[list].copy(b, at)
-    at = writeArrayHeader(b, at, elements.length)
-    for (const p of elements.parts) {
-      b.set(p, at)
-      at += p.length
-    }
+    at = writeArray(b, at, k[list])
   }
   return at
 }
 
+const KINDS = ['players', 'npcs', 'items'] as const
+
 /**
- * A `world.update` payload ({ map, at, reset?, players?, npcs?, items? }) ready to be written from encoded parts, or
- * null when there is nothing to say: its msgpack size, and `write` to put it at an offset of a frame. `map` and `at`
- * come encoded (once per round). A `reset` update is sent even when empty: the viewer must drop what it held.
+ * A `world.update` payload ({ map, at, reset?, players?, npcs?, items?, combat? }) ready to be written from encoded
+ * parts, or null when there is nothing to say: its msgpack size, and `write` to put it at an offset of a frame.
+ * `map` and `at` come encoded (once per round). A `reset` update is sent even when empty: the viewer must drop what
+ * it held.
  */
 export function updatePayload(
   map: Buffer,
   at: Buffer,
-  kinds: { players: KindParts; npcs: KindParts; items: KindParts },
+  parts: UpdateParts,
   reset = false,
 ): { length: number; write: (b: Buffer, o: number) => void } | null {
   let entries = 2
@@ -363,13 +420,17 @@ export function updatePayload(
     entries++
     length += KEY.reset.length + TRUE.length
   }
-  for (const name of ['players', 'npcs', 'items'] as const) {
-    if (kinds[name].empty) continue
+  for (const name of KINDS) {
+    if (parts[name].empty) continue
     entries++
-    length += KEY[name].length + kindSize(kinds[name])
+    length += KEY[name].length + kindSize(parts[name])
+  }
+  if (parts.combat.length > 0) {
+    entries++
+    length += KEY.combat.length + arraySize(parts.combat)
   }
   if (entries === 2) return null
-  return { length, write: (b, o) => writeUpdate(b, o, entries, map, at, kinds, reset) }
+  return { length, write: (b, o) => writeUpdate(b, o, entries, map, at, parts, reset) }
 }
 
 function writeUpdate(
@@ -378,7 +439,7 @@ function writeUpdate(
   entries: number,
   map: Buffer,
   at: Buffer,
-  kinds: { players: KindParts; npcs: KindParts; items: KindParts },
+  parts: UpdateParts,
   reset: boolean,
 ): void {
   b[o++] = 0x80 | entries
@@ -390,9 +451,13 @@ function writeUpdate(
     o += KEY.reset.copy(b, o)
     o += TRUE.copy(b, o)
   }
-  for (const name of ['players', 'npcs', 'items'] as const) {
-    if (kinds[name].empty) continue
+  for (const name of KINDS) {
+    if (parts[name].empty) continue
     o += KEY[name].copy(b, o)
-    o = writeKind(b, o, kinds[name])
+    o = writeKind(b, o, parts[name])
+  }
+  if (parts.combat.length > 0) {
+    o += KEY.combat.copy(b, o)
+    writeArray(b, o, parts.combat)
   }
 }

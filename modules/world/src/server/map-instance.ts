@@ -1,4 +1,4 @@
-import type { WorldChunk } from '@tavern/protocol'
+import type { WorldChunk, WorldSwing } from '@tavern/protocol'
 import type { Content } from '../content/load.ts'
 import type { WorldMap } from '../maps/world-map.ts'
 import { CHUNK_SIZE, type MapChunk } from '../maps/world-map.ts'
@@ -12,14 +12,17 @@ import {
   encode,
   encodeOwned,
   forBlock,
-  KindParts,
+  type KindParts,
   NO_CELL,
   RoundFragments,
   rediff,
   STEP,
+  UpdateParts,
   updatePayload,
   VIEW,
 } from './interest.ts'
+
+type Payload = ReturnType<typeof updatePayload>
 
 /**
  * One map as this process runs it: the players, NPCs and ground items on it, filed in an interest grid. It is the
@@ -39,6 +42,8 @@ export class MapInstance {
   /** Players and NPCs changed this round, and players who left the map (with their cell at the last round). */
   private readonly touched = new Set<PlayerEntity | NpcEntity>()
   private readonly departed = new Map<string, { e: PlayerEntity; roundCell: number }>()
+  /** Swings this round, by the cell of their target (encoded). */
+  private readonly swings: Array<{ cell: number; bytes: Buffer }> = []
   private fragments: RoundFragments | null = null
   private readonly mapBytes: Buffer
   private atBytes: Buffer | null = null
@@ -118,6 +123,11 @@ export class MapInstance {
     n.dirty |= onlyMoved ? STEP : VIEW
     if (moved) this.grid.moved('npcs', n)
     this.touched.add(n)
+  }
+
+  /** A swing at a target on (x, y): told with this round's update to those who see the tile. */
+  swing(x: number, y: number, swing: WorldSwing): void {
+    this.swings.push({ cell: this.grid.key(x, y), bytes: encodeOwned(swing) })
   }
 
   addGroundItem(item: GroundItem): GroundEntity {
@@ -208,25 +218,70 @@ export class MapInstance {
   }
 
   /**
-   * `viewer`'s `world.update` for this round (its msgpack length and writer), or null when nothing around them
-   * changed. Call once per viewer per round, then `endRound`.
+   * Every player's `world.update` for this round: `send(viewers, update)` once per distinct update. Players who
+   * stayed in their cell, with no ground item changed around it, share their cell's update (one encoding and one
+   * frame for all of them; it may list their own step); the others get their own (`updateFor`). Then `endRound`.
    */
-  updateFor(viewer: PlayerEntity, now: number): ReturnType<typeof updatePayload> {
-    this.fragments ??= new RoundFragments(this.touched, this.departed.values())
+  roundUpdates(now: number, send: (viewers: PlayerEntity[], update: NonNullable<Payload>) => void): void {
+    const byCell = new Map<number, PlayerEntity[]>()
+    const itemsChanged = new Map<number, boolean>()
+    for (const p of this.players.values()) {
+      const cell = p.cell
+      let changed = itemsChanged.get(cell)
+      if (changed === undefined) itemsChanged.set(cell, (changed = this.itemsChangedAround(cell)))
+      if (p.viewCell !== cell || changed) {
+        const update = this.updateFor(p, now)
+        if (update) send([p], update)
+        continue
+      }
+      const group = byCell.get(cell)
+      if (group) group.push(p)
+      else byCell.set(cell, [p])
+    }
+    for (const [cell, viewers] of byCell) {
+      const update = this.cellUpdate(cell, now)
+      if (update) send(viewers, update)
+    }
+  }
+
+  /** The update shared by every viewer who stayed in `cell` (see `roundUpdates`). */
+  private cellUpdate(cell: number, now: number): Payload {
+    const parts = new UpdateParts()
+    this.round().collect(null, cell, this.reach, parts)
+    return updatePayload(this.mapBytes, this.at(now), parts)
+  }
+
+  /**
+   * `viewer`'s `world.update` for this round (its msgpack length and writer), or null when nothing around them
+   * changed; it never lists the viewer. Call once per viewer per round (or `roundUpdates` once), then `endRound`.
+   */
+  updateFor(viewer: PlayerEntity, now: number): Payload {
+    const fragments = this.round()
     const was = viewer.viewCell
     const cell = viewer.cell
     viewer.viewCell = cell
     // Told from scratch: the client drops the view it held (after a resume it may be stale).
     const reset = was === NO_CELL
-    const kinds = { players: new KindParts(), npcs: new KindParts(), items: new KindParts() }
-    if (was === cell) this.fragments.collect(viewer, cell, this.reach, kinds.players, kinds.npcs)
-    else rediff(viewer, was, cell, this.reach, (k) => this.grid.cell(k), this.fragments, kinds)
-    if (was !== cell || this.itemsChangedAround(cell)) this.itemsFor(viewer, cell, now, kinds.items)
-    if (this.atTime !== now) {
+    const parts = new UpdateParts()
+    if (was === cell) fragments.collect(viewer, cell, this.reach, parts)
+    else rediff(viewer, was, cell, this.reach, (k) => this.grid.cell(k), fragments, parts)
+    if (was !== cell || this.itemsChangedAround(cell)) this.itemsFor(viewer, cell, now, parts.items)
+    return updatePayload(this.mapBytes, this.at(now), parts, reset)
+  }
+
+  /** This round's changes, filed by cell (built on first use). */
+  private round(): RoundFragments {
+    this.fragments ??= new RoundFragments(this.touched, this.departed.values(), this.swings)
+    return this.fragments
+  }
+
+  /** `now` encoded, once per round. */
+  private at(now: number): Buffer {
+    if (this.atTime !== now || !this.atBytes) {
       this.atTime = now
       this.atBytes = encodeOwned(now)
     }
-    return updatePayload(this.mapBytes, this.atBytes as Buffer, kinds, reset)
+    return this.atBytes
   }
 
   /** Ends a send round: what changed in it has been told. */
@@ -237,6 +292,7 @@ export class MapInstance {
     }
     this.touched.clear()
     this.departed.clear()
+    this.swings.length = 0
     this.fragments = null
     this.grid.stamp++
   }

@@ -103,10 +103,15 @@ function sweepGround(m: MapInstance, now: number): void {
 export function send(w: WorldService, now: number): void {
   const start = performance.now()
   for (const m of w.maps.values()) {
-    for (const p of m.players.values()) {
-      const update = m.updateFor(p, now)
-      if (update) p.session.sendMsgpack('world.update', update.length, update.write, VOLATILE)
-    }
+    m.roundUpdates(now, (viewers, update) =>
+      w.ctx.sessions.broadcastMsgpack(
+        viewers.map((p) => p.session),
+        'world.update',
+        update.length,
+        update.write,
+        VOLATILE,
+      ),
+    )
     m.endRound()
   }
   w.sendStats.record(performance.now() - start)

@@ -148,6 +148,21 @@ const diff = <T extends z.ZodType>(view: T) =>
 export const worldMoved = z.tuple([z.string(), z.number().int(), z.number().int(), worldDirection])
 const moving = <T extends z.ZodType>(view: T) => diff(view).extend({ moved: z.array(worldMoved).optional() })
 
+export const worldEntityRef = z.object({ kind: z.enum(['npc', 'player']), id: z.string() })
+
+/** A swing (a hit splat): who hit whom, whether it landed, the damage and the target's HP after it. */
+export const worldSwing = z.object({
+  attacker: worldEntityRef,
+  target: worldEntityRef,
+  hit: z.boolean(),
+  damage: z.number().int(),
+  targetHp: z.number().int(),
+  targetMaxHp: z.number().int(),
+  /** Server time of the swing. */
+  at: z.number(),
+})
+export type WorldSwing = z.infer<typeof worldSwing>
+
 /** What changed within your view since the last `world.update`. Omitted sections did not change. */
 export const worldUpdate = z.object({
   map: z.string(),
@@ -161,6 +176,8 @@ export const worldUpdate = z.object({
   players: moving(worldPlayerView).optional(),
   npcs: moving(worldNpcView).optional(),
   items: diff(worldGroundItemView).optional(),
+  /** Swings near you since the last update, oldest first within each interest cell. */
+  combat: z.array(worldSwing).optional(),
 })
 export type WorldUpdate = z.infer<typeof worldUpdate>
 
@@ -196,5 +213,3 @@ export const worldTradeView = z.object({
   theirAccepted: z.boolean(),
 })
 export type WorldTradeView = z.infer<typeof worldTradeView>
-
-export const worldEntityRef = z.object({ kind: z.enum(['npc', 'player']), id: z.string() })

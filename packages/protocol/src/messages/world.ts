@@ -267,7 +267,8 @@ export const worldMessages = {
     description:
       'What changed in view (the interest cells within 32 tiles of yours) — players, NPCs, ground items added, changed and removed (left range, ' +
       'died, despawned, picked up) and, compactly, `moved` ([id, x, y, facing] of those that only stepped or ' +
-      'turned) — sent at the send rate only when something changed. Volatile: it carries no `seq` and is not ' +
+      'turned) — sent at the send rate only when something changed. `moved` and `changed` may list your own id ' +
+      '(players in one interest cell share an update): skip it. Volatile: it carries no `seq` and is not ' +
       'replayed on a resume (the next one supersedes it); the first one on a map and the first after a resume have ' +
       '`reset: true` and add everything in view.',
     payload: worldUpdate,
@@ -278,18 +279,6 @@ export const worldMessages = {
       /** XP gained by skill since the last event, for floating numbers. */
       xp: z.record(z.string(), z.number()).optional(),
       levelUps: z.array(z.object({ skill: z.string(), level: z.number().int() })).optional(),
-    }),
-  }),
-  'world.combat': event({
-    description: 'A swing near you (a hit splat): who hit whom, whether it landed, and the damage.',
-    payload: z.object({
-      attacker: worldEntityRef,
-      target: worldEntityRef,
-      hit: z.boolean(),
-      damage: z.number().int(),
-      targetHp: z.number().int(),
-      targetMaxHp: z.number().int(),
-      at: z.number(),
     }),
   }),
   'world.died': event({

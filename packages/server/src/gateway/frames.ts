@@ -87,15 +87,17 @@ export class PreparedEvent {
   /**
    * An event for one session whose msgpack payload the caller writes: `write` fills exactly `length` bytes at
    * `at` of the frame (a hot path that assembles payloads from shared, pre-encoded parts writes them straight into
-   * the frame). The payload must match the event's schema; nothing checks it here.
+   * the frame). The payload must match the event's schema; nothing checks it here. A `shared` event goes to many
+   * sessions (a sequenced one is copied per recipient to take its seq; a volatile one is the same bytes for all).
    */
   static fromMsgpackPayload(
     type: string,
     length: number,
     write: (frame: Buffer, at: number) => void,
     sequenced = true,
+    shared = false,
   ): PreparedEvent {
-    const ev = new PreparedEvent(type, undefined, false)
+    const ev = new PreparedEvent(type, undefined, shared)
     ev.sequenced = sequenced
     ev.packed = envelope(type, length, write, sequenced)
     return ev

@@ -80,16 +80,19 @@ export class SessionDirectory implements Sessions {
   }
 
   broadcast<T extends EventType>(targets: Iterable<Session>, type: T, payload: EventPayload<T>): void {
-    const event = new PreparedEvent(type, payload)
-    let n = 0
-    let any: LiveSession | undefined
-    for (const s of targets) {
-      any = s as LiveSession
-      if (any.deliver(event)) n++
-    }
-    // Replay buffers keep the event: from here on they hold its bytes, not the payload's objects.
-    event.release()
-    if (any && n > 0) any.onEvent(type, n)
+    deliverAll(targets, new PreparedEvent(type, payload), (s, e) => s.deliver(e))
+  }
+
+  broadcastMsgpack<T extends EventType>(
+    targets: Iterable<Session>,
+    type: T,
+    length: number,
+    write: (frame: Buffer, at: number) => void,
+    opts?: { volatile?: boolean },
+  ): void {
+    const volatile = opts?.volatile === true
+    const event = PreparedEvent.fromMsgpackPayload(type, length, write, !volatile, true)
+    deliverAll(targets, event, volatile ? (s, e) => s.sendVolatile(e) : (s, e) => s.deliver(e))
   }
 
   async sendToUser<T extends EventType>(userId: string, type: T, payload: EventPayload<T>): Promise<void> {
@@ -233,4 +236,21 @@ export class SessionDirectory implements Sessions {
   private onlineKey(userId: string): string {
     return `online:${userId}`
   }
+}
+
+/** One event to many sessions, encoded once; its deliveries are counted once. */
+function deliverAll(
+  targets: Iterable<Session>,
+  event: PreparedEvent,
+  deliver: (s: LiveSession, e: PreparedEvent) => boolean,
+): void {
+  let n = 0
+  let any: LiveSession | undefined
+  for (const s of targets) {
+    any = s as LiveSession
+    if (deliver(any, event)) n++
+  }
+  // Replay buffers keep the event: from here on they hold its bytes, not the payload's objects.
+  event.release()
+  if (any && n > 0) any.onEvent(event.type, n)
 }

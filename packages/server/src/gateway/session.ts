@@ -70,12 +70,17 @@ export class LiveSession implements Session {
       if (this.deliver(PreparedEvent.fromMsgpackPayload(type, length, write))) this.onEvent(type, 1)
       return
     }
-    // Volatile: straight to the socket, no seq, nothing kept; a suspended session misses it.
-    if (this.phase !== 'live' || !this.socket) return
-    this.socket.sendFrame(
-      PreparedEvent.fromMsgpackPayload(type, length, write, false).frame(this.socket.codec, 0),
-    )
-    this.onEvent(type, 1)
+    if (this.sendVolatile(PreparedEvent.fromMsgpackPayload(type, length, write, false))) this.onEvent(type, 1)
+  }
+
+  /**
+   * A volatile event (see `Session.sendMsgpack`): straight to the socket, no seq, nothing kept; a suspended session
+   * misses it. Returns whether it went out.
+   */
+  sendVolatile(event: PreparedEvent): boolean {
+    if (this.phase !== 'live' || !this.socket) return false
+    this.socket.sendFrame(event.frame(this.socket.codec, 0))
+    return true
   }
 
   /**
