@@ -5,7 +5,7 @@ import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import { z } from 'zod'
-import { Connection, inRequestOf } from '../src/gateway/connection.ts'
+import { Connection, inRequestOf, VOLATILE_SLICE } from '../src/gateway/connection.ts'
 import { PreparedEvent } from '../src/gateway/frames.ts'
 import { TokenBucket } from '../src/gateway/rate-limit.ts'
 import { SessionDirectory } from '../src/gateway/registry.ts'
@@ -21,7 +21,12 @@ const user = { userId: 'u1', username: 'ann', role: 'player' as const }
 function socket(codec = msgpackCodec) {
   const frames: Array<Buffer | string> = []
   const closes: number[] = []
-  const s: SessionSocket = { codec, sendFrame: (f) => frames.push(f), close: (c) => closes.push(c) }
+  const s: SessionSocket = {
+    codec,
+    sendFrame: (f) => frames.push(f),
+    sendVolatile: (f) => frames.push(f),
+    close: (c) => closes.push(c),
+  }
   return { s, frames, closes, decoded: () => frames.map((f) => codec.decode(f as Buffer)) }
 }
 
@@ -278,6 +283,52 @@ describe('Connection', () => {
     ])
     other.end()
     end()
+  })
+})
+
+describe('volatile frames', () => {
+  /** A connection over a stand-in socket that records what is written, synchronously. */
+  function fakeConnection(written: string[], name: string) {
+    const ws = {
+      readyState: 1,
+      OPEN: 1,
+      send: (f: string) => written.push(`${name}:${f}`),
+      close: () => {},
+      terminate: () => {},
+    }
+    return new Connection(
+      ws as never,
+      jsonCodec,
+      '127.0.0.1',
+      0,
+      { floodPerSec: 10, floodBurst: 10 } as never,
+      () => {},
+    )
+  }
+  const nextTurn = () => new Promise((r) => setImmediate(r))
+
+  it('leave in slices of connections per event-loop turn, and never after a later frame of their connection', async () => {
+    const written: string[] = []
+    const conns = Array.from({ length: VOLATILE_SLICE + 1 }, (_, i) => fakeConnection(written, `c${i}`))
+    for (const c of conns) c.sendVolatile('update')
+    conns[0]!.sendVolatile('update 2')
+    // Nothing leaves during the pass that queued them.
+    expect(written).toEqual([])
+    // A reply to the last connection writes its queued update first.
+    conns[VOLATILE_SLICE]!.sendFrame('reply')
+    expect(written).toEqual([`c${VOLATILE_SLICE}:update`, `c${VOLATILE_SLICE}:reply`])
+    await nextTurn()
+    // One slice per turn, each connection's frames in order.
+    expect(written.length).toBe(2 + VOLATILE_SLICE + 1)
+    expect(written.slice(2, 5)).toEqual(['c0:update', 'c0:update 2', 'c1:update'])
+    await nextTurn()
+    // The last connection's frames already left with its reply: nothing is written twice.
+    expect(written.length).toBe(2 + VOLATILE_SLICE + 1)
+    // A closed connection's queued frames are dropped.
+    conns[1]!.sendVolatile('late')
+    conns[1]!.close(1000, 'bye')
+    await nextTurn()
+    expect(written.filter((w) => w === 'c1:late')).toEqual([])
   })
 })
 

@@ -29,6 +29,8 @@ export class Connection implements SessionSocket {
   pingedSeq = 0
   /** Frames are held for the reply to this connection's request (see `sendFrame`). */
   private corked = false
+  /** Volatile frames waiting for their slice of the event loop (see `sendVolatile`). */
+  private volatile: Array<Buffer | string> | null = null
 
   constructor(
     readonly ws: WebSocket,
@@ -51,6 +53,37 @@ export class Connection implements SessionSocket {
    */
   sendFrame(frame: Buffer | string): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return
+    // Volatile frames queued before this one go first: a connection's frames leave in the order they were sent.
+    this.flushVolatile()
+    this.write(frame)
+  }
+
+  /**
+   * Sends a volatile frame (one the next of its kind supersedes) in a slice of the event loop: a send pass that
+   * queues thousands of them writes a slice of connections per turn (`VOLATILE_SLICE`), and the requests that
+   * arrived meanwhile are read and answered between slices instead of waiting behind the whole pass. Any other frame
+   * for this connection writes its queued volatile frames first, so order is kept.
+   */
+  sendVolatile(frame: Buffer | string): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return
+    if (this.volatile) {
+      this.volatile.push(frame)
+      return
+    }
+    this.volatile = [frame]
+    if (volatileQueue.push(this) === 1) setImmediate(writeVolatileSlice)
+  }
+
+  /** Writes the volatile frames this connection has queued. */
+  flushVolatile(): void {
+    const frames = this.volatile
+    if (!frames) return
+    this.volatile = null
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return
+    for (const f of frames) this.write(f)
+  }
+
+  private write(frame: Buffer | string): void {
     this.onBytesOut(typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length)
     if (!this.corked && requestOf.getStore() === this) this.cork()
     this.ws.send(frame, this.codec.binary ? BINARY : TEXT)
@@ -87,6 +120,7 @@ export class Connection implements SessionSocket {
     this.closed = true
     this.closedByServer = true
     clearTimeout(this.authTimer)
+    this.volatile = null
     this.uncork()
     this.ws.close(code, reason)
     // A peer that never answers the close handshake must not hold the socket open.
@@ -109,6 +143,23 @@ function releaseCorked(): void {
   const list = corkedNow
   corkedNow = []
   for (const conn of list) conn.uncork()
+}
+
+/** Connections written per event-loop turn when volatile frames are queued (a few milliseconds of writes). */
+export const VOLATILE_SLICE = 200
+/** Connections with volatile frames queued, in order, and the next to write. */
+let volatileQueue: Connection[] = []
+let volatileNext = 0
+
+function writeVolatileSlice(): void {
+  const end = Math.min(volatileQueue.length, volatileNext + VOLATILE_SLICE)
+  while (volatileNext < end) volatileQueue[volatileNext++]!.flushVolatile()
+  if (volatileNext < volatileQueue.length) {
+    setImmediate(writeVolatileSlice)
+    return
+  }
+  volatileQueue = []
+  volatileNext = 0
 }
 
 /** Requests one connection may have waiting; more are refused. */

@@ -7,6 +7,8 @@ import type { TokenBucket } from './rate-limit.ts'
 export interface SessionSocket {
   readonly codec: Codec
   sendFrame(frame: Buffer | string): void
+  /** A frame the next of its kind supersedes: it may leave a little later, never out of order. */
+  sendVolatile(frame: Buffer | string): void
   close(code: number, reason: string): void
 }
 
@@ -79,7 +81,7 @@ export class LiveSession implements Session {
    */
   sendVolatile(event: PreparedEvent): boolean {
     if (this.phase !== 'live' || !this.socket) return false
-    this.socket.sendFrame(event.frame(this.socket.codec, 0))
+    this.socket.sendVolatile(event.frame(this.socket.codec, 0))
     return true
   }
 
