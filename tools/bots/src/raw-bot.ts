@@ -1,5 +1,5 @@
 import { Packr } from 'msgpackr'
-import WebSocket from 'ws'
+import { LeanSocket } from './lean-socket.ts'
 
 const packr = new Packr({
   useRecords: false,
@@ -37,7 +37,7 @@ const emptyStats = (): RawBotStats => ({
  */
 export class RawBot {
   readonly stats: RawBotStats = emptyStats()
-  private ws: WebSocket | null = null
+  private socket: LeanSocket | null = null
   private nextId = 1
   private readonly pending = new Map<
     number,
@@ -52,15 +52,9 @@ export class RawBot {
   ) {}
 
   async connect(): Promise<void> {
-    const ws = new WebSocket(`${this.url.replace(/^http/, 'ws')}/ws`, ['tavern.v1.msgpack'], {
-      perMessageDeflate: false,
-    })
-    this.ws = ws
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve)
-      ws.once('error', reject)
-    })
-    ws.on('message', (data: Buffer) => this.onFrame(data))
+    const socket = new LeanSocket((data) => this.onFrame(data))
+    this.socket = socket
+    await socket.connect(`${this.url}/ws`, 'tavern.v1.msgpack')
     await this.call('auth', { token: this.token })
     await this.call('world.enter', {})
   }
@@ -94,7 +88,7 @@ export class RawBot {
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      this.ws?.send(packr.pack({ type, id, payload }))
+      this.socket?.send(packr.pack({ type, id, payload }))
     })
   }
 
@@ -123,7 +117,7 @@ export class RawBot {
 
   close(): void {
     clearTimeout(this.timer)
-    this.ws?.close()
+    this.socket?.close()
   }
 }
 
