@@ -286,6 +286,36 @@ describe('Connection', () => {
   })
 })
 
+describe('binary frames', () => {
+  it('reach a ws client intact at every length class, sent and volatile, in order', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' })
+    await new Promise((r) => wss.once('listening', r))
+    const accepted = new Promise<WebSocket>((resolve) => wss.once('connection', resolve))
+    const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`)
+    const got: Buffer[] = []
+    client.on('message', (data: Buffer) => got.push(data))
+    const conn = new Connection(
+      await accepted,
+      msgpackCodec,
+      '127.0.0.1',
+      0,
+      { floodPerSec: 10, floodBurst: 10 } as never,
+      () => {},
+    )
+    const frames = [5, 125, 126, 65_535, 65_536, 300_000].map((n, i) => Buffer.alloc(n, i + 1))
+    const shared = Buffer.from('the same bytes for many')
+    conn.sendVolatile(shared)
+    for (const f of frames) conn.sendFrame(f)
+    conn.sendVolatile(shared)
+    await new Promise((r) => setImmediate(r))
+    const want = [shared, ...frames, shared]
+    while (got.length < want.length) await new Promise((r) => setTimeout(r, 5))
+    expect(got).toEqual(want)
+    client.close()
+    wss.close()
+  })
+})
+
 describe('volatile frames', () => {
   /** A connection over a stand-in socket that records what is written, synchronously. */
   function fakeConnection(written: string[], name: string) {

@@ -19,7 +19,7 @@ const SLAB_BYTES = 64 * 1024
 let slab = Buffer.allocUnsafeSlow(0)
 let slabUsed = 0
 
-function frameBuffer(size: number): Buffer {
+export function frameBuffer(size: number): Buffer {
   if (size > SLAB_BYTES / 8) return Buffer.allocUnsafeSlow(size)
   if (slabUsed + size > slab.length) {
     slab = Buffer.allocUnsafeSlow(SLAB_BYTES)
@@ -154,4 +154,25 @@ export class PreparedEvent {
 /** The codec for a negotiated subprotocol (msgpack unless the client asked for JSON). */
 export function codecFor(protocol: string | undefined): Codec {
   return protocol === 'tavern.v1.json' ? jsonCodec : msgpackCodec
+}
+
+/**
+ * A binary message as a WebSocket frame from the server (RFC 6455: FIN, opcode 2, the length, no mask), in one
+ * buffer: written to the socket with one `write`, where `ws` would build a header and write the two as a pair.
+ */
+export function wsBinaryFrame(payload: Buffer): Buffer {
+  const n = payload.length
+  const head = n < 126 ? 2 : n < 0x10000 ? 4 : 10
+  const out = frameBuffer(head + n)
+  out[0] = 0x82
+  if (head === 2) out[1] = n
+  else if (head === 4) {
+    out[1] = 126
+    out.writeUInt16BE(n, 2)
+  } else {
+    out[1] = 127
+    out.writeBigUInt64BE(BigInt(n), 2)
+  }
+  payload.copy(out, head)
+  return out
 }
