@@ -1,0 +1,37 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+
+// The world benchmark in its CI-sized form (--quick: 50 bots against Tavern, then against the bare transport
+// floor). It runs the embedded stack whatever the test stack, so the services run skips it.
+describe.skipIf(process.env.TAVERN_TEST_STACK === 'services')('world benchmark, CI-sized', () => {
+  it('plays 50 bots against Tavern and the floor and prints one JSON line with both', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/world.ts', '--quick'], {
+      cwd: root,
+      timeout: 110_000,
+      env: { ...process.env, DATABASE_URL: '', VALKEY_URL: '' },
+    })
+    const lines = stdout.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    const r = JSON.parse(lines[0]!) as {
+      quick: boolean
+      stores: string
+      steps: Array<Record<string, unknown> & { moveToUpdateMs: { n: number; p99: number } }>
+      floor: { steps: Array<Record<string, unknown> & { moveToUpdateMs: { n: number } }> }
+    }
+    expect(r).toMatchObject({ quick: true, stores: 'embedded' })
+    const [step] = r.steps
+    expect(step).toMatchObject({ clients: 50, inWorld: 50 })
+    // Every bot walked and was answered; updates arrived at about the send rate.
+    expect(step!.moveToUpdateMs.n).toBeGreaterThan(200)
+    expect(step!.msgsPerClientPerSec).toBeGreaterThan(8)
+    expect(step!.serverCpuPer1000Clients).toBeGreaterThan(0)
+    expect(step!.floorCpuPer1000Clients).toBeGreaterThan(0)
+    expect(r.floor.steps[0]).toMatchObject({ clients: 50 })
+    expect(r.floor.steps[0]!.moveToUpdateMs.n).toBeGreaterThan(200)
+  }, 120_000)
+})
