@@ -305,7 +305,22 @@ describe('binary frames', () => {
     const frames = [5, 125, 126, 65_535, 65_536, 300_000].map((n, i) => Buffer.alloc(n, i + 1))
     const shared = Buffer.from('the same bytes for many')
     conn.sendVolatile(shared)
+    // A frame that finds volatile ones waiting takes them along in the same write.
+    const raw = (conn.ws as unknown as { _socket: import('node:net').Socket })._socket
+    const writes: number[] = []
+    const writev = raw._writev?.bind(raw)
+    const write = raw._write.bind(raw)
+    raw._writev = (chunks, cb) => {
+      writes.push(chunks.length)
+      writev!(chunks, cb)
+    }
+    raw._write = (chunk, enc, cb) => {
+      writes.push(1)
+      write(chunk, enc, cb)
+    }
     for (const f of frames) conn.sendFrame(f)
+    expect(writes[0]).toBe(2)
+    expect(writes.length).toBe(frames.length)
     conn.sendVolatile(shared)
     await new Promise((r) => setImmediate(r))
     const want = [shared, ...frames, shared]

@@ -275,14 +275,29 @@ function stitch(
   reach: number,
   out: KindParts,
 ): void {
+  stitchChanges(f, viewer, self, centre, reach, out)
+  for (const { e, to } of f.left) if (e !== viewer && !inBlock(to, centre, reach)) out.removed.push(e.idBytes)
+}
+
+/**
+ * What a viewer who held a cell's entities learns of them this round: the steps and changes of those that stayed,
+ * and those that came in — known if they came from the block around `knew`, added otherwise.
+ */
+function stitchChanges(
+  f: Fragment,
+  viewer: Tracked | null,
+  self: Tracked | null,
+  knew: number,
+  reach: number,
+  out: KindParts,
+): void {
   f.stepRun.addTo(out.moved, self)
   f.changeRun.addTo(out.changed, self)
   for (const { e, from } of f.entered) {
     if (e === viewer) continue
-    if (inBlock(from, centre, reach)) asKnown(e, out)
+    if (inBlock(from, knew, reach)) asKnown(e, out)
     else out.added.push(e.encodedView(true))
   }
-  for (const { e, to } of f.left) if (e !== viewer && !inBlock(to, centre, reach)) out.removed.push(e.idBytes)
 }
 
 /**
@@ -309,6 +324,16 @@ export function rediff(
     if (e !== viewer && knew(e)) out[e.kind].removed.push(e.idBytes)
   }
   forBlock(now, reach, (key) => {
+    // A cell of both blocks: the viewer held its entities, so only this round's changes and arrivals are news.
+    // (Those that left it are told by the cell they went to, or below: removed.)
+    if (inBlock(key, was, reach)) {
+      const f = fragments.get(key)
+      if (!f) return
+      const self = key === now ? viewer : null
+      stitchChanges(f.players, viewer, self, was, reach, out.players)
+      stitchChanges(f.npcs, viewer, self, was, reach, out.npcs)
+      return
+    }
     const c = cellAt(key)
     if (!c) return
     for (const e of c.players) see(e)

@@ -54,9 +54,17 @@ export class Connection implements SessionSocket {
    */
   sendFrame(frame: Buffer | string): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return
-    // Volatile frames queued before this one go first: a connection's frames leave in the order they were sent.
+    if (!this.volatile) {
+      this.write(frame)
+      return
+    }
+    // Volatile frames queued before this one go first (a connection's frames leave in the order they were sent),
+    // and with it in one write: a reply that finds an update waiting costs one system call, not two.
+    const socket = this.corked ? undefined : this.rawSocket()
+    socket?.cork()
     this.flushVolatile()
     this.write(frame)
+    socket?.uncork()
   }
 
   /**
