@@ -30,7 +30,7 @@ const stepsArg = process.argv.find((a) => a.startsWith('--steps='))?.slice('--st
 const P = quick
   ? { steps: [50], warmMs: 2000, measureMs: 6000, capMs: 60_000 }
   : {
-      steps: [250, 500, 750, 1000, 1500, 2000, 2500, 3000],
+      steps: [250, 500, 750, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000],
       warmMs: 4000,
       measureMs: 10_000,
       capMs: 8 * 60_000,
