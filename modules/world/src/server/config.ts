@@ -6,7 +6,7 @@ export const worldConfig = z
     /** A host folder of extra content (maps/, items.json, npcs.json, …) loaded over the starter world. */
     contentDir: z.string().min(1).optional(),
     /** Players in the world at once on this process; admins bypass it. */
-    capacity: z.coerce.number().int().min(1).max(100_000).default(1500),
+    capacity: z.coerce.number().int().min(1).max(100_000).default(2500),
     /** Map a new character starts on (and respawns on). */
     startMap: z.string().min(1).default('town'),
     /** Simulation rate: movement timers, NPC AI, combat, regeneration. */
