@@ -97,4 +97,3 @@ http.listen(0, '127.0.0.1', () => {
     `${JSON.stringify({ url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` })}\n`,
   )
 })
-process.on('SIGTERM', () => process.exit(0))

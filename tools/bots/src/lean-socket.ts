@@ -75,12 +75,12 @@ export class LeanSocket {
     const socket = this.socket
     if (!socket || (!this.open && !force)) return
     const n = payload.length
+    if (n >= 0x10000) throw new Error('message too large for a load-test frame')
     // FIN + opcode, the mask bit with the length, then a zero mask key: the payload goes out as it is.
     const head =
       n < 126
         ? Buffer.from([0x80 | opcode, 0x80 | n, 0, 0, 0, 0])
         : Buffer.from([0x80 | opcode, 0x80 | 126, n >> 8, n & 0xff, 0, 0, 0, 0])
-    if (n >= 0x10000) throw new Error('message too large for a load-test frame')
     socket.write(Buffer.concat([head, payload]))
   }
 

@@ -230,7 +230,7 @@ export class MapInstance {
       let changed = itemsChanged.get(cell)
       if (changed === undefined) itemsChanged.set(cell, (changed = this.itemsChangedAround(cell)))
       if (p.viewCell !== cell || changed) {
-        const update = this.updateFor(p, now)
+        const update = this.updateFor(p, now, changed)
         if (update) send([p], update)
         continue
       }
@@ -255,7 +255,12 @@ export class MapInstance {
    * `viewer`'s `world.update` for this round (its msgpack length and writer), or null when nothing around them
    * changed; it never lists the viewer. Call once per viewer per round (or `roundUpdates` once), then `endRound`.
    */
-  updateFor(viewer: PlayerEntity, now: number): Payload {
+  updateFor(
+    viewer: PlayerEntity,
+    now: number,
+    /** Whether a ground item changed around the viewer's cell, when the caller already knows. */
+    itemsChanged = this.itemsChangedAround(viewer.cell),
+  ): Payload {
     const fragments = this.round()
     const was = viewer.viewCell
     const cell = viewer.cell
@@ -265,7 +270,7 @@ export class MapInstance {
     const parts = new UpdateParts()
     if (was === cell) fragments.collect(viewer, cell, this.reach, parts)
     else rediff(viewer, was, cell, this.reach, (k) => this.grid.cell(k), fragments, parts)
-    if (was !== cell || this.itemsChangedAround(cell)) this.itemsFor(viewer, cell, now, parts.items)
+    if (was !== cell || itemsChanged) this.itemsFor(viewer, cell, now, parts.items)
     return updatePayload(this.mapBytes, this.at(now), parts, reset)
   }
 
