@@ -57,6 +57,8 @@ export interface Welcome {
 }
 
 interface Pending {
+  /** Runs as the reply is read, before any frame after it: state the next frames depend on is set here. */
+  onReply?: (payload: unknown) => void
   resolve(v: unknown): void
   reject(e: unknown): void
   timer: ReturnType<typeof setTimeout>
@@ -143,6 +145,15 @@ export class TavernClient {
     payload: RequestPayload<T>,
     opts: { timeoutMs?: number } = {},
   ): Promise<ResponsePayload<T>> {
+    return this.call(type, payload, opts.timeoutMs)
+  }
+
+  private call<T extends RequestType>(
+    type: T,
+    payload: RequestPayload<T>,
+    timeoutMs?: number,
+    onReply?: (payload: ResponsePayload<T>) => void,
+  ): Promise<ResponsePayload<T>> {
     const ws = this.ws
     if (ws?.readyState !== 1) return Promise.reject(TavernError.of('sys.disconnected'))
     const id = this.nextId++
@@ -152,9 +163,14 @@ export class TavernClient {
           this.pending.delete(id)
           reject(TavernError.of('sys.timeout', { message: `${type} got no reply in time` }))
         },
-        opts.timeoutMs ?? this.options.requestTimeoutMs ?? 10_000,
+        timeoutMs ?? this.options.requestTimeoutMs ?? 10_000,
       )
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer })
+      this.pending.set(id, {
+        onReply: onReply as ((v: unknown) => void) | undefined,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        timer,
+      })
       ws.send(this.codec.encode({ type, id, payload }))
     })
   }
@@ -224,14 +240,21 @@ export class TavernClient {
     ws.onerror = () => undefined
     this.lastReceived = Date.now()
     const resume = this.sessionId ? { sessionId: this.sessionId, lastSeq: this.lastSeq } : undefined
-    const welcome = (await this.request('auth', { token: this.tokens.accessToken, resume })) as Welcome
-    if (!welcome.resumed) this.lastSeq = 0
-    this.sessionId = welcome.sessionId
+    // Events of the new session may arrive in the same read as the welcome, before this function goes on: the
+    // welcome is adopted as it is read, or a fresh session's first events would be counted against the old one.
+    const welcome = (await this.call('auth', { token: this.tokens.accessToken, resume }, undefined, (w) =>
+      this.adopt(w as Welcome),
+    )) as Welcome
     this.heartbeatMs = welcome.heartbeatMs
     this.attempts = 0
     this.startHeartbeat()
     this.setState('open')
     return welcome
+  }
+
+  private adopt(welcome: Welcome): void {
+    if (!welcome.resumed) this.lastSeq = 0
+    this.sessionId = welcome.sessionId
   }
 
   private onFrame(data: unknown): void {
@@ -249,8 +272,10 @@ export class TavernClient {
       if (!p) return
       this.pending.delete(env.id as number)
       clearTimeout(p.timer)
-      if (env.type === 'ok') p.resolve(env.payload)
-      else p.reject(new TavernError(env.payload as ErrorBody))
+      if (env.type === 'ok') {
+        p.onReply?.(env.payload)
+        p.resolve(env.payload)
+      } else p.reject(new TavernError(env.payload as ErrorBody))
       return
     }
     if (env.seq !== undefined) {
@@ -275,6 +300,8 @@ export class TavernClient {
       this.setState('closed', { code, reason })
       return
     }
+    // A reconnect whose socket closed before it was welcomed: that attempt fails and schedules the next one itself.
+    if (this.state === 'reconnecting') return
     this.setState('reconnecting', { code, reason })
     this.scheduleReconnect()
   }
@@ -283,7 +310,7 @@ export class TavernClient {
     const delay = backoffDelay(this.attempts++, this.backoff)
     this.reconnectTimer = setTimeout(() => {
       this.open('reconnecting').catch((err: unknown) => {
-        if (this.closedByUser) return
+        if (this.closedByUser || this.state === 'closed') return
         const code = (err as TavernError).code
         if (code === 'auth.refresh_invalid' || code === 'auth.refresh_reused' || code === 'auth.banned') {
           this.setState('closed', { reason: code })

@@ -162,8 +162,9 @@ describe('scheduler.every on real timers', () => {
     await new Promise((r) => setTimeout(r, 600))
     await scheduler.stop()
     const ticks = loop.stats().ticks
-    // 30 ticks nominal; a busy machine may be late, never early or piled up.
-    expect(ticks).toBeGreaterThanOrEqual(20)
+    // 30 ticks nominal; a busy machine may be late (a stall of a few hundred ms under a parallel suite), never
+    // early or piled up.
+    expect(ticks).toBeGreaterThanOrEqual(15)
     expect(ticks).toBeLessThanOrEqual(31)
     const text = await registry.metrics()
     expect(text).toMatch(/tavern_tick_duration_seconds_count\{loop="world.sim"\} \d+/)
