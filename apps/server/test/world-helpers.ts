@@ -94,8 +94,9 @@ export async function enterWith(client: TavernClient, name: string): Promise<Wor
         ;(target as Map<string, unknown>).set(v.id, v)
       }
       for (const id of d.removed ?? []) target.delete(id)
-      for (const [id, x, y, facing] of 'moved' in d ? (d.moved ?? []) : []) {
-        const v = (target as Map<string, object>).get(id)
+      for (const [ref, x, y, facing] of 'moved' in d ? (d.moved ?? []) : []) {
+        // A step names its entity by ref; one we hold no view of is our own (a shared update).
+        const v = [...(target as Map<string, { ref?: number }>).values()].find((e) => e.ref === ref)
         if (v) Object.assign(v, { x, y, facing })
       }
     }

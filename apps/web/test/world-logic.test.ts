@@ -85,6 +85,7 @@ describe('the world store', () => {
     const s = store()
     const view = {
       id: 'p2',
+      ref: 7,
       name: 'Bob',
       x: 4,
       y: 4,
@@ -99,10 +100,19 @@ describe('the world store', () => {
     s.applyUpdate({ map: 'town', at: 1, players: { changed: [{ ...view, x: 5, facing: 'right' }] } }, 2000)
     expect(s.drawnAt('p:p2', 2075)).toMatchObject({ x: 4.5, y: 4, moving: true, facing: 'right' })
     expect(s.drawnAt('p:p2', 2200)).toMatchObject({ x: 5, y: 4, moving: false })
-    s.applyUpdate({ map: 'town', at: 2, players: { moved: [['p2', 5, 5, 'down']] } }, 2500)
+    // Steps name the player by ref; a ref we hold no view of (our own step, in a shared update) is skipped.
+    const steps: Array<[number, number, number, 'down' | 'up']> = [
+      [7, 5, 5, 'down'],
+      [3, 9, 9, 'up'],
+    ]
+    s.applyUpdate({ map: 'town', at: 2, players: { moved: steps } }, 2500)
     expect(s.players.get('p2')).toMatchObject({ x: 5, y: 5, facing: 'down', name: 'Bob' })
+    expect(s.players.size).toBe(1)
     expect(s.drawnAt('p:p2', 2800)).toMatchObject({ x: 5, y: 5 })
     s.applyUpdate({ map: 'town', at: 2, players: { removed: ['p2'] } }, 3000)
+    expect(s.players.size).toBe(0)
+    // A step for a ref no longer held moves nothing.
+    s.applyUpdate({ map: 'town', at: 2, players: { moved: [[7, 6, 6, 'down']] } }, 3100)
     expect(s.players.size).toBe(0)
     s.applyUpdate({ map: 'cave', at: 3, players: { added: [view] } }, 3000)
     expect(s.players.size).toBe(0) // another map's diff

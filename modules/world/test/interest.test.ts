@@ -54,7 +54,7 @@ function player(id: string, x: number, y: number): PlayerEntity {
 
 type Update = {
   players?: {
-    added?: Array<{ id: string; appearance?: unknown }>
+    added?: Array<{ id: string; ref: number; appearance?: unknown }>
     changed?: Array<{ id: string; hp: number; appearance?: unknown }>
     removed?: string[]
     moved?: unknown[][]
@@ -104,10 +104,11 @@ describe('interest management', () => {
     // Nothing changed near a: no update.
     expect(round(a)).toBeNull()
     end()
-    // b steps: a gets [id, x, y, facing], not a full view.
+    // b steps: a gets [ref, x, y, facing], not a full view.
+    expect(first?.players?.added?.[0]).toMatchObject({ id: 'b', ref: b.ref })
     b.record.facing = 'right'
     step(b, 11)
-    expect(round(a)?.players).toEqual({ moved: [['b', 11, 0, 'right']] })
+    expect(round(a)?.players).toEqual({ moved: [[b.ref, 11, 0, 'right']] })
     end()
     // b is hurt: a full view (without the appearance it already has).
     b.record.hp = 4
@@ -146,7 +147,7 @@ describe('interest management', () => {
     end()
     expect(u?.players?.added?.map((v) => v.id)).toEqual(['c'])
     expect(u?.players?.removed).toEqual(['d'])
-    expect(u?.players?.moved).toEqual([['b', 41, 0, 'down']])
+    expect(u?.players?.moved).toEqual([[b.ref, 41, 0, 'down']])
   })
 
   it('turns a player who logs out and back within one round into a full view, never a removal', () => {
@@ -247,10 +248,13 @@ describe('interest management', () => {
     const all = Array.from({ length: 40 }, (_, i) => player(`p${i}`, rand(120) - 60, rand(120) - 60))
     const online = new Set<PlayerEntity>()
     const clients = new Map<PlayerEntity, Map<string, { x: number; y: number }>>()
+    /** What each client learnt of refs: the id of every view it was given, by its ref. */
+    const refs = new Map<PlayerEntity, Map<number, string>>()
     const join = (p: PlayerEntity) => {
       m.addPlayer(p)
       online.add(p)
       clients.set(p, new Map())
+      refs.set(p, new Map())
     }
     for (const p of all.slice(0, 30)) join(p)
     let shared = 0
@@ -296,16 +300,24 @@ describe('interest management', () => {
         for (const id of d?.removed ?? []) expect(ids).not.toContain(id)
         expect(d?.added?.map((v) => v.id) ?? []).not.toContain(p.userId)
         expect(d?.removed ?? []).not.toContain(p.userId)
+        const known = refs.get(p)!
         for (const v of [...(d?.added ?? []), ...(d?.changed ?? [])] as Array<{
           id: string
+          ref: number
           x: number
           y: number
-        }>)
-          if (v.id !== p.userId) view.set(v.id, { x: v.x, y: v.y })
-        for (const [id, x, y] of (d?.moved ?? []) as Array<[string, number, number]>) {
-          if (id === p.userId) continue
-          expect(view.has(id)).toBe(true)
-          view.set(id, { x, y })
+        }>) {
+          if (v.id === p.userId) continue
+          view.set(v.id, { x: v.x, y: v.y })
+          known.set(v.ref, v.id)
+        }
+        for (const [ref, x, y] of (d?.moved ?? []) as Array<[number, number, number]>) {
+          if (ref === p.ref) continue // one's own step, in an update shared by the cell
+          // A step names a view the client holds, by the ref of that very player.
+          const id = known.get(ref)
+          expect(id).toBe([...online].find((q) => q.ref === ref)?.userId)
+          expect(view.has(id!)).toBe(true)
+          view.set(id!, { x, y })
         }
         for (const id of d?.removed ?? []) {
           expect(view.has(id)).toBe(true)

@@ -24,7 +24,8 @@ const LINES = ['Hello!', 'Anyone seen a rat?', 'Nice weather in Millbrook.', 'Tr
 export class WorldBot {
   readonly client: TavernClient
   self: WorldSelf | null = null
-  readonly npcs = new Map<string, WorldNpcView>()
+  /** NPCs in view by the `ref` their steps name them by. */
+  readonly npcs = new Map<number, WorldNpcView>()
   readonly items = new Map<string, WorldGroundItemView>()
   /** What the bot did, for tests and logs. */
   readonly counts = { moves: 0, blocked: 0, said: 0, attacks: 0, pickups: 0, xp: 0 }
@@ -44,10 +45,11 @@ export class WorldBot {
         this.npcs.clear()
         this.items.clear()
       }
-      for (const n of [...(u.npcs?.added ?? []), ...(u.npcs?.changed ?? [])]) this.npcs.set(n.id, n)
-      for (const id of u.npcs?.removed ?? []) this.npcs.delete(id)
-      for (const [id, x, y, facing] of u.npcs?.moved ?? []) {
-        const n = this.npcs.get(id)
+      for (const n of [...(u.npcs?.added ?? []), ...(u.npcs?.changed ?? [])]) this.npcs.set(n.ref, n)
+      const removed = new Set(u.npcs?.removed)
+      if (removed.size > 0) for (const [ref, n] of this.npcs) if (removed.has(n.id)) this.npcs.delete(ref)
+      for (const [ref, x, y, facing] of u.npcs?.moved ?? []) {
+        const n = this.npcs.get(ref)
         if (n) Object.assign(n, { x, y, facing })
       }
       for (const g of [...(u.items?.added ?? []), ...(u.items?.changed ?? [])]) this.items.set(g.id, g)

@@ -90,9 +90,7 @@ export function WorldPage({ session }: { session: Session }) {
   useTavernEvent(client, 'world.map_changed', (p) => {
     store.map = p.map
     store.chunks.clear()
-    store.players.clear()
-    store.npcs.clear()
-    store.items.clear()
+    store.clearViews()
     if (store.self) store.self = { ...store.self, map: p.map.id, x: p.x, y: p.y, facing: p.facing }
     store.place('self', p.x, p.y, p.facing, performance.now(), true)
     notify(`You arrive in ${p.map.name}.`)

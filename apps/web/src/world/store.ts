@@ -54,6 +54,9 @@ export class WorldStore {
   players = new Map<string, WorldPlayerView>()
   npcs = new Map<string, WorldNpcView>()
   items = new Map<string, WorldGroundItemView>()
+  /** The ids of the players and NPCs held, by the `ref` a step (`moved`) names them by. */
+  private readonly playerRefs = new Map<number, string>()
+  private readonly npcRefs = new Map<number, string>()
   motion = new Map<string, Motion>()
   splats: Splat[] = []
   /** Every swing seen so far (splats fade; this does not). */
@@ -86,9 +89,7 @@ export class WorldStore {
     this.playerId = r.playerId
     this.username = r.username
     this.chunks.clear()
-    this.players.clear()
-    this.npcs.clear()
-    this.items.clear()
+    this.clearViews()
     this.motion.clear()
     this.place('self', r.self.x, r.self.y, r.self.facing, now, true)
     this.changed()
@@ -142,48 +143,64 @@ export class WorldStore {
     if (u.reset) {
       // After a resume: updates missed while away are not replayed; this one holds everything in view.
       for (const key of this.motion.keys()) if (key !== 'self') this.motion.delete(key)
-      this.players.clear()
-      this.npcs.clear()
-      this.items.clear()
+      this.clearViews()
     }
     // Swings first: their HP is as of the swing; the views below are current.
     for (const s of u.combat ?? []) this.splat(s, now)
     const self = this.playerId
-    const apply = <T extends { id: string; x: number; y: number }>(
+    const apply = <T extends { id: string; ref?: number; x: number; y: number }>(
       into: Map<string, T>,
+      refs: Map<number, string> | null,
       prefix: string,
       d:
-        | { added?: T[]; changed?: T[]; removed?: string[]; moved?: [string, number, number, Facing][] }
+        | { added?: T[]; changed?: T[]; removed?: string[]; moved?: [number, number, number, Facing][] }
         | undefined,
       facing: (v: T) => Facing,
     ) => {
       if (!d) return
-      for (const [id, x, y, f] of d.moved ?? []) {
-        const old = into.get(id)
-        if (!old) continue
+      for (const [ref, x, y, f] of d.moved ?? []) {
+        // A ref we hold no view of is our own step (players who share a cell share an update).
+        const id = refs?.get(ref)
+        const old = id === undefined ? undefined : into.get(id)
+        if (id === undefined || !old) continue
         into.set(id, { ...old, x, y, facing: f })
         this.place(prefix + id, x, y, f, now)
       }
+      const hold = (v: T, old: T | undefined) => {
+        into.set(v.id, old ? { ...old, ...v } : v)
+        if (v.ref !== undefined) refs?.set(v.ref, v.id)
+      }
       for (const v of d.added ?? []) {
         const old = into.get(v.id)
-        into.set(v.id, old ? { ...old, ...v } : v)
+        hold(v, old)
         this.place(prefix + v.id, v.x, v.y, facing(v), now, !old)
       }
       for (const v of d.changed ?? []) {
         // Players who share a cell share an update: it may list our own change (world.self tells us about it).
         if (prefix === 'p:' && v.id === self) continue
-        into.set(v.id, { ...(into.get(v.id) ?? {}), ...v })
+        hold(v, into.get(v.id))
         this.place(prefix + v.id, v.x, v.y, facing(v), now)
       }
       for (const id of d.removed ?? []) {
+        const ref = into.get(id)?.ref
+        if (ref !== undefined) refs?.delete(ref)
         into.delete(id)
         this.motion.delete(prefix + id)
       }
     }
-    apply(this.players, 'p:', u.players, (v) => v.facing)
-    apply(this.npcs, 'n:', u.npcs, (v) => v.facing)
-    apply(this.items, 'i:', u.items, () => 'down')
+    apply(this.players, this.playerRefs, 'p:', u.players, (v) => v.facing)
+    apply(this.npcs, this.npcRefs, 'n:', u.npcs, (v) => v.facing)
+    apply(this.items, null, 'i:', u.items, () => 'down')
     this.changed()
+  }
+
+  /** Drops every player, NPC and ground item held (a reset, another map). */
+  clearViews(): void {
+    this.players.clear()
+    this.npcs.clear()
+    this.items.clear()
+    this.playerRefs.clear()
+    this.npcRefs.clear()
   }
 
   applySelf(p: EventPayload<'world.self'>, now: number): void {

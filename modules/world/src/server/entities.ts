@@ -21,6 +21,15 @@ export interface Known {
 
 export type TargetRef = { kind: 'npc' | 'player'; id: string }
 
+let lastRef = 0
+/**
+ * The `ref` of a new player or NPC entity: unique in the process, so on every map it is on (a map lives on one
+ * process, and a view handed over with the map starts with a reset).
+ */
+function nextRef(): number {
+  return ++lastRef
+}
+
 /** A player in the world: the stored record plus live timers, combat and what they know of their surroundings. */
 export class PlayerEntity implements Placed, Tracked {
   readonly kind = 'players'
@@ -31,6 +40,8 @@ export class PlayerEntity implements Placed, Tracked {
   /** The cell this player's last update was computed from (NO_CELL: they know nothing yet). */
   viewCell = NO_CELL
   readonly idBytes: Buffer
+  /** Names this player in `moved` while the entity lives. */
+  readonly ref = nextRef()
   lastMoveAt: number | null = null
   lastAttackAt: number | null = null
   lastRegenAt: number
@@ -84,6 +95,7 @@ export class PlayerEntity implements Placed, Tracked {
       const r = this.record
       this.liteView = {
         id: this.userId,
+        ref: this.ref,
         name: r.username,
         x: r.x,
         y: r.y,
@@ -110,10 +122,10 @@ export class PlayerEntity implements Placed, Tracked {
     return this.encoded[i] as Buffer
   }
 
-  /** `[id, x, y, facing]` encoded: a step or a turn, for those who hold the rest of the view. */
+  /** `[ref, x, y, facing]` encoded: a step or a turn, for those who hold the rest of the view. */
   encodedStep(): Buffer {
     if (this.stepVersion !== this.version || !this.step) {
-      this.step = encodeOwned([this.userId, this.record.x, this.record.y, this.record.facing])
+      this.step = encodeOwned([this.ref, this.record.x, this.record.y, this.record.facing])
       this.stepVersion = this.version
     }
     return this.step
@@ -149,6 +161,7 @@ export class NpcEntity implements Placed, Tracked {
   dirty = 0
   version = 1
   readonly idBytes: Buffer
+  readonly ref = nextRef()
   private cached: WorldNpcView | null = null
   private cachedVersion = 0
   private encoded: Buffer | null = null
@@ -182,6 +195,7 @@ export class NpcEntity implements Placed, Tracked {
       const s = this.state
       this.cached = {
         id: s.id,
+        ref: this.ref,
         kind: this.def.id,
         name: this.def.name,
         x: s.x,
@@ -210,7 +224,7 @@ export class NpcEntity implements Placed, Tracked {
 
   encodedStep(): Buffer {
     if (this.stepVersion !== this.version || !this.step) {
-      this.step = encodeOwned([this.state.id, this.state.x, this.state.y, this.state.facing])
+      this.step = encodeOwned([this.ref, this.state.x, this.state.y, this.state.facing])
       this.stepVersion = this.version
     }
     return this.step

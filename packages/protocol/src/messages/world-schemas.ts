@@ -93,9 +93,17 @@ export const worldChunk = z.object({
 })
 export type WorldChunk = z.infer<typeof worldChunk>
 
+/**
+ * A number the server gives a player or NPC while it is on a map, for `moved` (a step names the entity by it, not by
+ * its id: steps are most of an update's bytes). Unique on the map while the entity is there; a player who logs out
+ * and in again gets a new one, with a new view.
+ */
+const worldRef = z.number().int().nonnegative()
+
 /** Another player as viewers see them. */
 export const worldPlayerView = z.object({
   id: z.string(),
+  ref: worldRef,
   name: z.string(),
   x: z.number().int(),
   y: z.number().int(),
@@ -111,6 +119,7 @@ export type WorldPlayerView = z.infer<typeof worldPlayerView>
 
 export const worldNpcView = z.object({
   id: z.string(),
+  ref: worldRef,
   /** The NPC definition (`npcs.json`), which names its sprite. */
   kind: z.string(),
   name: z.string(),
@@ -142,10 +151,11 @@ const diff = <T extends z.ZodType>(view: T) =>
   z.object({ added: z.array(view), changed: z.array(view), removed: z.array(z.string()) }).partial()
 
 /**
- * `[id, x, y, facing]` of an entity whose only change since your last update is where it stands and faces:
- * apply it to the view you hold (the common case, sent compactly).
+ * `[ref, x, y, facing]` of an entity whose only change since your last update is where it stands and faces:
+ * apply it to the view you hold with that `ref` (the common case, sent compactly). A ref you hold no view of is
+ * your own step (players in one interest cell share an update): skip it.
  */
-export const worldMoved = z.tuple([z.string(), z.number().int(), z.number().int(), worldDirection])
+export const worldMoved = z.tuple([worldRef, z.number().int(), z.number().int(), worldDirection])
 const moving = <T extends z.ZodType>(view: T) => diff(view).extend({ moved: z.array(worldMoved).optional() })
 
 export const worldEntityRef = z.object({ kind: z.enum(['npc', 'player']), id: z.string() })

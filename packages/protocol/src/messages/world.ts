@@ -266,9 +266,10 @@ export const worldMessages = {
   'world.update': event({
     description:
       'What changed in view (the interest cells within 32 tiles of yours) — players, NPCs, ground items added, changed and removed (left range, ' +
-      'died, despawned, picked up) and, compactly, `moved` ([id, x, y, facing] of those that only stepped or ' +
-      'turned) — sent at the send rate only when something changed. `moved` and `changed` may list your own id ' +
-      '(players in one interest cell share an update): skip it. Volatile: it carries no `seq` and is not ' +
+      'died, despawned, picked up) and, compactly, `moved` ([ref, x, y, facing] of those that only stepped or ' +
+      'turned, named by the `ref` of the view you hold) — sent at the send rate only when something changed. ' +
+      '`moved` and `changed` may list yourself (players in one interest cell share an update): skip your own id, ' +
+      'and refs you hold no view of. Volatile: it carries no `seq` and is not ' +
       'replayed on a resume (the next one supersedes it); the first one on a map and the first after a resume have ' +
       '`reset: true` and add everything in view.',
     payload: worldUpdate,
