@@ -50,6 +50,21 @@ describe('chat rules', () => {
     client.close()
   })
 
+  /** An admin action over REST; the admin registers in the first test below and logs in here. */
+  const adminAct = async (userId: string, action: string, body: object) => {
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: adminName, password: 'correct horse battery' }),
+    })
+    const { accessToken } = (await login.json()) as { accessToken: string }
+    return fetch(`${server.url}/api/admin/users/${userId}/${action}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  }
+
   it('lets admins announce, and muted players wait', async () => {
     const admin = await connectedClient(server.url, adminName)
     const player = await connectedClient(server.url)
@@ -76,25 +91,64 @@ describe('chat rules', () => {
   })
 
   it('closes a banned user’s socket with 4003 and does not let the client reconnect', async () => {
-    // The admin registered in the test above.
-    const login = await fetch(`${server.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: adminName, password: 'correct horse battery' }),
-    })
-    const adminToken = ((await login.json()) as { accessToken: string }).accessToken
     const player = await connectedClient(server.url)
     const states: Array<{ state: string; code?: number }> = []
     player.client.onState((state, d) => states.push({ state, code: d?.code }))
-    const res = await fetch(`${server.url}/api/admin/users/${player.welcome.user.userId}/ban`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ reason: 'cheating' }),
-    })
+    const res = await adminAct(player.welcome.user.userId, 'ban', { reason: 'cheating' })
     expect(res.status).toBeLessThan(300)
     await until(() => states.some((s) => s.state === 'closed'), 3000, 'banned socket closed')
     expect(states.find((s) => s.code !== undefined)?.code).toBe(CloseCode.FORBIDDEN)
     expect(states.some((s) => s.state === 'reconnecting')).toBe(false)
+  })
+
+  it('ends the session of a user whose role changed with 4014; the client comes back with the new role', async () => {
+    const player = await connectedClient(server.url)
+    const closes: number[] = []
+    player.client.onState((st, d) => void (st === 'reconnecting' && d?.code && closes.push(d.code)))
+    const resyncs = collect(player.client, 'session.resync')
+    const setRole = (role: string) => adminAct(player.welcome.user.userId, 'role', { role })
+    const announce = (text: string) =>
+      player.client.request('chat.send', { channel: 'announcements', text }).catch((e) => e)
+    expect(await announce('not yet')).toMatchObject({ code: 'chat.forbidden' })
+
+    expect((await setRole('moderator')).status).toBe(200)
+    await until(() => resyncs.length === 1 && player.client.state === 'open', 5000, 'back as a moderator')
+    expect(closes).toEqual([CloseCode.REAUTHENTICATE])
+    // The client refreshed its token: it carries the new role, and so does the new session.
+    expect(player.client.tokens!.user.role).toBe('moderator')
+    expect(await announce('now I may')).toMatchObject({ id: expect.any(String) })
+
+    // A demotion takes effect on the live socket too, not at its next login.
+    expect((await setRole('player')).status).toBe(200)
+    await until(() => resyncs.length === 2 && player.client.state === 'open', 5000, 'back as a player')
+    expect(await announce('still?')).toMatchObject({ code: 'chat.forbidden' })
+    // Setting the role it already has ends nothing.
+    expect((await setRole('player')).status).toBe(200)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(closes).toHaveLength(2)
+    player.client.close()
+  })
+
+  it('a reconnect with a token made stale meanwhile refreshes it instead of retrying it', async () => {
+    const player = await connectedClient(server.url)
+    player.client.tokens!.expiresAt = Date.now() + 3_600_000 // far from expiry: only a refusal makes it refresh
+    const stale = player.client.tokens!.accessToken
+    // The socket goes away first; the role change then ends the suspended session, and the old token is refused.
+    player.client.dropConnection()
+    await until(() => player.client.state === 'reconnecting' || player.client.state === 'open', 2000)
+    const res = await adminAct(player.welcome.user.userId, 'role', { role: 'moderator' })
+    expect(res.status).toBe(200)
+    const refused = await fetch(`${server.url}/api/auth/me`, {
+      headers: { authorization: `Bearer ${stale}` },
+    })
+    expect(refused.status).toBe(401)
+    await until(
+      () => player.client.tokens!.accessToken !== stale && player.client.state === 'open',
+      5000,
+      'back',
+    )
+    expect(player.client.tokens!.user.role).toBe('moderator')
+    player.client.close()
   })
 
   it('delivers room channels across two processes sharing the stores', async () => {

@@ -96,6 +96,8 @@ export class TavernClient {
   private heartbeat: ReturnType<typeof setInterval> | undefined
   private lastReceived = 0
   private heartbeatMs = 15_000
+  /** The server said the access token no longer holds (a role change): refresh it before the next `auth`. */
+  private tokenStale = false
 
   constructor(private readonly options: TavernClientOptions) {
     const WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketFactory }).WebSocket
@@ -221,8 +223,10 @@ export class TavernClient {
 
   private async open(state: ConnectionState): Promise<Welcome> {
     if (!this.tokens) throw new Error('log in or register before connecting')
-    if (this.tokens.expiresAt - Date.now() < 30_000)
+    if (this.tokenStale || this.tokens.expiresAt - Date.now() < 30_000) {
       this.tokens = await this.rest.refresh(this.tokens.refreshToken)
+      this.tokenStale = false
+    }
     this.setState(state)
     const wsUrl = new URL('/ws', this.options.url)
     wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:'
@@ -244,7 +248,12 @@ export class TavernClient {
     // welcome is adopted as it is read, or a fresh session's first events would be counted against the old one.
     const welcome = (await this.call('auth', { token: this.tokens.accessToken, resume }, undefined, (w) =>
       this.adopt(w as Welcome),
-    )) as Welcome
+    ).catch((err: unknown) => {
+      // A token made stale since it was issued (a role change) is refreshed for the next attempt.
+      const code = (err as TavernError).code
+      if (code === 'auth.token_expired' || code === 'auth.token_invalid') this.tokenStale = true
+      throw err
+    })) as Welcome
     this.heartbeatMs = welcome.heartbeatMs
     this.attempts = 0
     this.startHeartbeat()
@@ -294,7 +303,10 @@ export class TavernClient {
     this.stopHeartbeat()
     this.failPending(TavernError.of('sys.disconnected', { message: `Connection closed (${code})` }))
     if (this.closedByUser) return
-    const terminal = terminalCloseCodes.has(code) || code === CloseCode.AUTH_TIMEOUT
+    if (code === CloseCode.REAUTHENTICATE) this.tokenStale = true
+    // 4001 after a stale token is worth one more try, with a refreshed one.
+    const retry = code === CloseCode.INVALID_TOKEN && this.tokenStale
+    const terminal = (terminalCloseCodes.has(code) && !retry) || code === CloseCode.AUTH_TIMEOUT
     if (terminal || !this.backoff.enabled || this.attempts >= this.backoff.maxAttempts) {
       if (code === CloseCode.INVALID_TOKEN || code === CloseCode.FORBIDDEN) this.sessionId = null
       this.setState('closed', { code, reason })

@@ -24,6 +24,11 @@ export const CloseCode = {
   IDLE_TIMEOUT: 4011,
   /** An administrator or moderator disconnected this account. */
   KICKED: 4013,
+  /**
+   * The account's role changed, so its access tokens are stale and its session has ended: refresh the access token,
+   * then connect again (a fresh session, announced by `session.resync`).
+   */
+  REAUTHENTICATE: 4014,
 } as const
 
 export type CloseCodeName = keyof typeof CloseCode

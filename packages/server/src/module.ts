@@ -56,7 +56,15 @@ export interface Session {
   readonly data: Map<string, unknown>
 }
 
-export type SessionEndReason = 'disconnected' | 'replaced' | 'kicked' | 'banned' | 'shutdown' | 'logout'
+export type SessionEndReason =
+  | 'disconnected'
+  | 'replaced'
+  | 'kicked'
+  | 'banned'
+  | 'shutdown'
+  | 'logout'
+  /** The account's role changed: the session ran with the old one; the client comes back with a fresh token. */
+  | 'role_changed'
 
 /** What modules can ask of the realtime layer. */
 export interface Sessions {
@@ -81,8 +89,8 @@ export interface Sessions {
   ): void
   /** Whether the user has a live session on any process. */
   isOnline(userId: string): Promise<boolean>
-  /** Closes every session of a user (kick / ban), on any process. */
-  disconnectUser(userId: string, reason: 'kicked' | 'banned'): Promise<void>
+  /** Closes every session of a user (kick, ban, role change), on any process. */
+  disconnectUser(userId: string, reason: 'kicked' | 'banned' | 'role_changed'): Promise<void>
 }
 
 export interface RequestContext<T extends RequestType> {

@@ -145,7 +145,9 @@ describe.each(stacks)('moderation on $db + $hot', (stack) => {
     const mod = await registerUser(h.app, modName)
     const promoted = await act(`${mod.user.userId}/role`, admin.accessToken, { role: 'moderator' })
     expect(promoted.json().role).toBe('moderator')
-    // The role change bumped the token version: the moderator refreshes to carry the new role.
+    // The role change ended the moderator's sessions (none can keep the old role) and bumped the token version:
+    // the moderator refreshes to carry the new role.
+    expect(h.sessions.disconnected).toEqual([{ userId: mod.user.userId, reason: 'role_changed' }])
     const stale = await call(h.app, 'GET', '/api/admin/users', { token: mod.accessToken })
     expect(stale.json().code).toBe('auth.token_expired')
     const modTokens = (
@@ -161,7 +163,7 @@ describe.each(stacks)('moderation on $db + $hot', (stack) => {
     const me = await call(h.app, 'GET', '/api/auth/me', { token: player.accessToken })
     expect(me.json().mutedUntil).toBe(until)
     // A mute does not end sessions.
-    expect(h.sessions.disconnected).toEqual([])
+    expect(h.sessions.disconnected.map((d) => d.userId)).not.toContain(player.user.userId)
 
     expect((await act(`${player.user.userId}/unmute`, modTokens.accessToken)).json().mutedUntil).toBeNull()
     expect(await h.api.isMuted(player.user.userId)).toBeNull()
@@ -210,7 +212,8 @@ describe.each(stacks)('moderation on $db + $hot', (stack) => {
     }
     expect((await call(h.app, 'GET', '/api/admin/users', { token: player.accessToken })).statusCode).toBe(403)
     expect((await act(`${target}/mute`, modToken, { until, reason: 'ok' })).statusCode).toBe(200)
-    expect(h.sessions.disconnected).toEqual([])
+    // Only the promotion ended sessions; no refused action did.
+    expect(h.sessions.disconnected).toEqual([{ userId: mod.user.userId, reason: 'role_changed' }])
   })
 
   it('searches users by name for moderators, escaping wildcards', async () => {

@@ -127,7 +127,9 @@ export function registerAdminRoutes(root: FastifyInstance, deps: AccountsDeps, a
     {
       operationId: 'setUserRole',
       summary: 'Change the role of an account (admin)',
-      description: "The user's access tokens must be refreshed to carry the new role.",
+      description:
+        "The user's access tokens stop working and their live sessions end with close code 4014: clients refresh " +
+        'their token and reconnect with the new role.',
     },
     roleBody,
     (actor, userId, b) => setRole(deps, actor, userId, b.role),

@@ -92,15 +92,24 @@ export async function ban(
       ])
     },
   )
-  if (!(result instanceof Rejection)) {
-    // After the commit: a session that reconnects in between is refused by the token check anyway.
-    await Promise.resolve()
-      .then(() => deps.sessions.disconnectUser(targetId, 'banned'))
-      .catch((err) => {
-        deps.log.error({ err, userId: targetId }, 'could not disconnect a banned user')
-      })
-  }
+  if (!(result instanceof Rejection)) await disconnect(deps, targetId, 'banned')
   return result
+}
+
+/**
+ * Ends the user's live sessions, after the commit that made their tokens stale: a session that reconnects in
+ * between is refused (or sent to refresh) by the token check anyway.
+ */
+async function disconnect(
+  deps: AccountsDeps,
+  userId: string,
+  reason: 'banned' | 'role_changed',
+): Promise<void> {
+  await Promise.resolve()
+    .then(() => deps.sessions.disconnectUser(userId, reason))
+    .catch((err) => {
+      deps.log.error({ err, userId, reason }, 'could not disconnect a moderated user')
+    })
 }
 
 /** Lifts a ban. Tokens revoked by the ban stay revoked: the user logs in again. */
@@ -134,20 +143,28 @@ export function unmute(deps: AccountsDeps, actor: Actor, targetId: string): Prom
   })
 }
 
-/** Changes a role; the token version moves so the user's tokens pick up the new role at their next refresh. */
-export function setRole(
+/**
+ * Changes a role. The token version moves, so access tokens carrying the old role stop working, and live sessions
+ * (which run with the role they started with) end with 4014: the client refreshes its token and comes back with a
+ * session of the new role. A demoted moderator keeps no power for as long as their socket stays open.
+ */
+export async function setRole(
   deps: AccountsDeps,
   actor: Actor,
   targetId: string,
   role: Role,
 ): Promise<AccountUser | Rejection> {
-  return moderate(deps, actor, targetId, { action: 'role', role }, async (tx, t) => {
+  let changed = false
+  const result = await moderate(deps, actor, targetId, { action: 'role', role }, async (tx, t) => {
     if (t.role === role) return
+    changed = true
     await tx.query('UPDATE users SET role = $2, token_version = token_version + 1 WHERE id = $1', [
       t.id,
       role,
     ])
   })
+  if (changed && !(result instanceof Rejection)) await disconnect(deps, targetId, 'role_changed')
+  return result
 }
 
 /** Gives the admin role to existing accounts named in the config (run at start). Returns how many changed. */

@@ -16,6 +16,7 @@ const closeCodeFor: Record<SessionEndReason, number> = {
   banned: CloseCode.FORBIDDEN,
   shutdown: CloseCode.SERVER_SHUTDOWN,
   logout: 1000,
+  role_changed: CloseCode.REAUTHENTICATE,
 }
 
 type ProcessMessage =
@@ -108,7 +109,7 @@ export class SessionDirectory implements Sessions {
     return this.byUser.has(userId) || (await this.whereIs(userId)) !== null
   }
 
-  async disconnectUser(userId: string, reason: 'kicked' | 'banned'): Promise<void> {
+  async disconnectUser(userId: string, reason: 'kicked' | 'banned' | 'role_changed'): Promise<void> {
     await this.endUserSessions(userId, reason)
   }
 
