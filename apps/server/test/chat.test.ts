@@ -151,6 +151,18 @@ describe('chat rules', () => {
     player.client.close()
   })
 
+  it('a connect() refused for a stale token rejects to its caller, and the next one refreshes', async () => {
+    const player = await connectedClient(server.url)
+    player.client.tokens!.expiresAt = Date.now() + 3_600_000
+    player.client.close()
+    expect((await adminAct(player.welcome.user.userId, 'role', { role: 'moderator' })).status).toBe(200)
+    await expect(player.client.connect()).rejects.toMatchObject({ code: 'auth.token_expired' })
+    await until(() => player.client.state === 'closed', 2000, 'closed, not reconnecting on its own')
+    const welcome = await player.client.connect()
+    expect(welcome.user.role).toBe('moderator')
+    player.client.close()
+  })
+
   it('delivers room channels across two processes sharing the stores', async () => {
     const other = await startTestServer({
       modules: [chatModule],

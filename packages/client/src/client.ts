@@ -304,8 +304,9 @@ export class TavernClient {
     this.failPending(TavernError.of('sys.disconnected', { message: `Connection closed (${code})` }))
     if (this.closedByUser) return
     if (code === CloseCode.REAUTHENTICATE) this.tokenStale = true
-    // 4001 after a stale token is worth one more try, with a refreshed one.
-    const retry = code === CloseCode.INVALID_TOKEN && this.tokenStale
+    // A reconnect refused for a stale token is worth one more try, with a refreshed one. (A `connect()` refused
+    // so rejects to its caller; the next one refreshes.)
+    const retry = code === CloseCode.INVALID_TOKEN && this.tokenStale && this.state === 'reconnecting'
     const terminal = (terminalCloseCodes.has(code) && !retry) || code === CloseCode.AUTH_TIMEOUT
     if (terminal || !this.backoff.enabled || this.attempts >= this.backoff.maxAttempts) {
       if (code === CloseCode.INVALID_TOKEN || code === CloseCode.FORBIDDEN) this.sessionId = null
