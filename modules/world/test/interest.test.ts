@@ -238,6 +238,29 @@ describe('interest management', () => {
     expect(round(a)).toBeNull()
   })
 
+  it('tells of a player who logged in again within a round as a changed view with their new ref', () => {
+    fresh()
+    const a = player('a', 0, 0)
+    const before = player('b', 10, 0)
+    for (const p of [a, before]) m.addPlayer(p)
+    round(a)
+    end()
+    // A new session (a new entity, a new ref) takes the place of the old one before the next round.
+    m.removePlayer(before)
+    const after = player('b', 12, 0)
+    m.addPlayer(after)
+    expect(after.ref).not.toBe(before.ref)
+    const u = round(a)
+    end()
+    // Not removed and added in one update (a client applying removals last would lose them): one view, to replace.
+    expect(u?.players?.removed).toBeUndefined()
+    expect(u?.players?.added).toBeUndefined()
+    expect(u?.players?.changed).toMatchObject([{ id: 'b', ref: after.ref, x: 12 }])
+    // Their steps from then on name the new ref.
+    step(after, 13)
+    expect(round(a)?.players).toEqual({ moved: [[after.ref, 13, 0, 'down']] })
+  })
+
   it('keeps every client exactly in step with its block through random walks, crossings, logouts and returns', () => {
     fresh()
     let seed = 42
