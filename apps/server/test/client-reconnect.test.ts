@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { TavernClient } from '@tavern/client'
-import { SUBPROTOCOL_JSON } from '@tavern/protocol'
+import { CloseCode, SUBPROTOCOL_JSON } from '@tavern/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import { until } from './helpers.ts'
@@ -35,11 +35,14 @@ async function scriptedServer(script: Script) {
   const http: Server = createServer()
   const wss = new WebSocketServer({ server: http, path: '/ws', handleProtocols: () => SUBPROTOCOL_JSON })
   const auths: Array<Record<string, unknown>> = []
+  /** When each auth arrived (ms). */
+  const at: number[] = []
   wss.on('connection', (ws) => {
     ws.on('message', (data) => {
       const env = JSON.parse(String(data)) as { type: string; id: number; payload: Record<string, unknown> }
       if (env.type !== 'auth') return
       auths.push(env.payload)
+      at.push(performance.now())
       script(ws, env, auths.length)
     })
   })
@@ -51,7 +54,7 @@ async function scriptedServer(script: Script) {
       wss.close()
       http.close(() => resolve())
     })
-  return { url, auths, close }
+  return { url, auths, at, close }
 }
 
 function clientOf(url: string): TavernClient {
@@ -110,5 +113,47 @@ describe('client reconnects', () => {
     // Two attempts at once would resume the same session twice, the second replacing the first.
     expect(server.auths).toHaveLength(3)
     expect(client.state).toBe('open')
+  })
+
+  it('waits as long as server.shutdown asks before reconnecting', async () => {
+    let closedAt = 0
+    const server = await scriptedServer((ws, auth, n) => {
+      ws.send(JSON.stringify({ type: 'ok', id: auth.id, payload: welcome('s1', n > 1) }))
+      if (n > 1) return
+      setTimeout(() => {
+        ws.send(
+          JSON.stringify({
+            type: 'server.shutdown',
+            seq: 1,
+            payload: { reason: 'shutdown', reconnectAfterMs: 400 },
+          }),
+        )
+        closedAt = performance.now()
+        ws.close(CloseCode.SERVER_SHUTDOWN, 'server shutdown')
+      }, 20)
+    })
+    const client = clientOf(server.url)
+    cleanup.push(() => client.close(), server.close)
+    await client.connect()
+    await until(() => server.auths.length === 2 && client.state === 'open', 5000, 'back')
+    // The backoff alone would have come back after ~10 ms.
+    expect(server.at[1]! - closedAt).toBeGreaterThanOrEqual(400)
+  })
+
+  it('holds the next attempt back for the retryAfterMs of an over-capacity refusal', async () => {
+    const server = await scriptedServer((ws, auth, n) => {
+      if (n === 2) {
+        const payload = { code: 'sys.over_capacity', category: 'system', message: 'full', retryAfterMs: 400 }
+        ws.send(JSON.stringify({ type: 'error', id: auth.id, payload }))
+        return void ws.close(CloseCode.OVER_CAPACITY, 'over capacity')
+      }
+      ws.send(JSON.stringify({ type: 'ok', id: auth.id, payload: welcome('s1', n > 1) }))
+      if (n === 1) setTimeout(() => ws.close(1012, 'restart'), 20)
+    })
+    const client = clientOf(server.url)
+    cleanup.push(() => client.close(), server.close)
+    await client.connect()
+    await until(() => server.auths.length === 3 && client.state === 'open', 5000, 'back')
+    expect(server.at[2]! - server.at[1]!).toBeGreaterThanOrEqual(400)
   })
 })

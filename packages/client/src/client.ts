@@ -98,6 +98,11 @@ export class TavernClient {
   private heartbeatMs = 15_000
   /** The server said the access token no longer holds (a role change): refresh it before the next `auth`. */
   private tokenStale = false
+  /**
+   * No reconnect before this time (epoch ms): the server asked for a wait (`server.shutdown`'s reconnectAfterMs, an
+   * over-capacity refusal's retryAfterMs), spread by the backoff's jitter so its clients do not all return at once.
+   */
+  private notBefore = 0
 
   constructor(private readonly options: TavernClientOptions) {
     const WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketFactory }).WebSocket
@@ -252,6 +257,7 @@ export class TavernClient {
       // A token made stale since it was issued (a role change) is refreshed for the next attempt.
       const code = (err as TavernError).code
       if (code === 'auth.token_expired' || code === 'auth.token_invalid') this.tokenStale = true
+      if (code === 'sys.over_capacity') this.waitBeforeReconnect((err as TavernError).retryAfterMs)
       throw err
     })) as Welcome
     this.heartbeatMs = welcome.heartbeatMs
@@ -291,6 +297,8 @@ export class TavernClient {
       if (env.seq <= this.lastSeq) return // already delivered before a resume
       this.lastSeq = env.seq
     }
+    if (env.type === 'server.shutdown')
+      this.waitBeforeReconnect((env.payload as { reconnectAfterMs?: number }).reconnectAfterMs)
     const set = this.listeners.get(env.type)
     if (set) for (const l of [...set]) l(env.payload, { seq: env.seq })
     const any = this.listeners.get('*')
@@ -319,8 +327,15 @@ export class TavernClient {
     this.scheduleReconnect()
   }
 
+  /** Holds reconnects back for about `ms` (at least `ms`, up to the backoff's jitter more). */
+  private waitBeforeReconnect(ms: number | undefined): void {
+    if (typeof ms !== 'number' || !(ms > 0)) return
+    const until = Date.now() + Math.round(ms * (1 + this.backoff.jitter * Math.random()))
+    this.notBefore = Math.max(this.notBefore, until)
+  }
+
   private scheduleReconnect(): void {
-    const delay = backoffDelay(this.attempts++, this.backoff)
+    const delay = Math.max(backoffDelay(this.attempts++, this.backoff), this.notBefore - Date.now())
     this.reconnectTimer = setTimeout(() => {
       this.open('reconnecting').catch((err: unknown) => {
         if (this.closedByUser || this.state === 'closed') return
