@@ -151,16 +151,30 @@ describe('chat rules', () => {
     player.client.close()
   })
 
-  it('a connect() refused for a stale token rejects to its caller, and the next one refreshes', async () => {
+  it('connect() refreshes a token refused as stale and tries once more (a reload after a role change)', async () => {
     const player = await connectedClient(server.url)
     player.client.tokens!.expiresAt = Date.now() + 3_600_000
     player.client.close()
+    const stale = player.client.tokens!.accessToken
     expect((await adminAct(player.welcome.user.userId, 'role', { role: 'moderator' })).status).toBe(200)
-    await expect(player.client.connect()).rejects.toMatchObject({ code: 'auth.token_expired' })
-    await until(() => player.client.state === 'closed', 2000, 'closed, not reconnecting on its own')
+    const states: string[] = []
+    player.client.onState((s) => states.push(s))
     const welcome = await player.client.connect()
     expect(welcome.user.role).toBe('moderator')
+    expect(player.client.tokens!.accessToken).not.toBe(stale)
+    // The refused socket's close never showed: no 'closed' between the two tries.
+    await new Promise((r) => setTimeout(r, 100))
+    expect(states).toEqual(['connecting', 'connecting', 'open'])
     player.client.close()
+  })
+
+  it('connect() with a refresh token that no longer works rejects with why', async () => {
+    const player = await connectedClient(server.url)
+    player.client.tokens!.expiresAt = Date.now() + 3_600_000
+    player.client.close()
+    await player.client.rest.logout(player.client.tokens!.refreshToken) // the refresh token is revoked
+    expect((await adminAct(player.welcome.user.userId, 'role', { role: 'moderator' })).status).toBe(200)
+    await expect(player.client.connect()).rejects.toMatchObject({ code: 'auth.refresh_invalid' })
   })
 
   it('delivers room channels across two processes sharing the stores', async () => {

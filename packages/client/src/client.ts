@@ -139,11 +139,24 @@ export class TavernClient {
     if (t) await this.rest.logout(t.refreshToken)
   }
 
-  /** Opens the socket and authenticates (resuming the previous session if there is one). */
+  /**
+   * Opens the socket and authenticates (resuming the previous session if there is one). An access token the server
+   * refuses as stale (expired, or from before a role change) is refreshed and tried once more.
+   */
   async connect(): Promise<Welcome> {
     this.closedByUser = false
     clearTimeout(this.reconnectTimer)
-    return this.open(this.state === 'reconnecting' ? 'reconnecting' : 'connecting')
+    const state = this.state === 'reconnecting' ? 'reconnecting' : 'connecting'
+    try {
+      return await this.open(state)
+    } catch (err) {
+      if (!this.tokenStale || this.closedByUser) throw err
+      // The refused socket is closing; its close must not end the client while the retry runs.
+      const refused = this.ws
+      this.ws = null
+      refused?.close()
+      return this.open(state)
+    }
   }
 
   /** Sends a typed request; resolves with the reply payload or rejects with a {@link TavernError}. */
@@ -312,8 +325,7 @@ export class TavernClient {
     this.failPending(TavernError.of('sys.disconnected', { message: `Connection closed (${code})` }))
     if (this.closedByUser) return
     if (code === CloseCode.REAUTHENTICATE) this.tokenStale = true
-    // A reconnect refused for a stale token is worth one more try, with a refreshed one. (A `connect()` refused
-    // so rejects to its caller; the next one refreshes.)
+    // A reconnect refused for a stale token is worth one more try, with a refreshed one (`connect()` retries itself).
     const retry = code === CloseCode.INVALID_TOKEN && this.tokenStale && this.state === 'reconnecting'
     const terminal = (terminalCloseCodes.has(code) && !retry) || code === CloseCode.AUTH_TIMEOUT
     if (terminal || !this.backoff.enabled || this.attempts >= this.backoff.maxAttempts) {
