@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { dirname, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import { defineModule } from '@tavern/server'
@@ -30,7 +30,21 @@ export const webModule = defineModule<WebConfig>({
       ctx.log.warn({ dir }, 'no built browser client here: run `npm run build -w @tavern/web`')
       return
     }
-    await app.register(fastifyStatic, { root: dir, wildcard: false, index: ['index.html'] })
+    await app.register(fastifyStatic, {
+      root: dir,
+      wildcard: false,
+      index: ['index.html'],
+      // The build writes .br and .gz beside its text files: sent to browsers that accept them.
+      preCompressed: true,
+      setHeaders: (reply, path) => {
+        // Files under assets/ are named by their content's hash: a new build is new names, so they never change.
+        // The page that names them is checked every time, so a new build reaches players on their next load.
+        reply.header(
+          'cache-control',
+          path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        )
+      },
+    })
     for (const url of appRoutes)
       app.get(url, { schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html'))
   },

@@ -41,7 +41,13 @@ if (stale()) {
   try {
     if (stale()) {
       process.stdout.write('Building the browser client (apps/web)…\n')
-      execFileSync(process.execPath, [vite, 'build'], { cwd: root, stdio: 'inherit' })
+      // Always the production build: a test runner's NODE_ENV=test would otherwise ship React's development
+      // build (half again the size, and slower), and `npm start` would then serve it.
+      execFileSync(process.execPath, [vite, 'build'], {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, NODE_ENV: 'production' },
+      })
     }
   } finally {
     rmSync(lock, { recursive: true, force: true })

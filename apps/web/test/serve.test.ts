@@ -1,3 +1,5 @@
+import { get } from 'node:http'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { startTestServer, type TestServer } from '@tavern/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { builtinModules } from '../../server/src/app.ts'
@@ -29,6 +31,8 @@ describe('the server serves the browser client', () => {
     const js = await get(script)
     expect(js.status).toBe(200)
     expect(js.type).toMatch(/javascript/)
+    // The production build, even when the test runner (NODE_ENV=test) built it: no development-only warnings.
+    expect(js.body).not.toContain('should have a unique "key" prop')
 
     expect((await get('/docs/')).status).toBe(200)
     expect((await get('/metrics')).status).toBe(200)
@@ -43,5 +47,41 @@ describe('the server serves the browser client', () => {
     })
     expect(login.status).toBe(401)
     await login.text()
+  })
+
+  it('sends the client compressed to browsers that accept it, and lets them cache its hashed files for good', async () => {
+    const html = await (await fetch(`${server.url}/`)).text()
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!
+    const raw = async (path: string, acceptEncoding: string) => {
+      // node:http, not fetch: fetch would decode the body and hide what went over the wire.
+      const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) =>
+        get(`${server.url}${path}`, { headers: { 'accept-encoding': acceptEncoding } }, resolve).on(
+          'error',
+          reject,
+        ),
+      )
+      const chunks: Buffer[] = []
+      for await (const c of res) chunks.push(c as Buffer)
+      return { headers: res.headers, body: Buffer.concat(chunks) }
+    }
+    const plain = await raw(script, 'identity')
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    const br = await raw(script, 'gzip, deflate, br')
+    expect(br.headers['content-encoding']).toBe('br')
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true)
+    const gz = await raw(script, 'gzip')
+    expect(gz.headers['content-encoding']).toBe('gzip')
+    expect(gunzipSync(gz.body).equals(plain.body)).toBe(true)
+    // A shared cache must keep the encodings apart; a third of the bytes (or less) cross the wire.
+    expect(br.headers.vary).toMatch(/accept-encoding/i)
+    expect(br.body.length).toBeLessThan(plain.body.length / 3)
+    expect(br.headers['content-type']).toMatch(/javascript/)
+    // Hashed files never change; the page naming them is revalidated on every load, under every route.
+    expect(plain.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    for (const path of ['/', '/world']) {
+      const page = await raw(path, 'br')
+      expect(page.headers['cache-control'], path).toBe('no-cache')
+      expect(brotliDecompressSync(page.body).toString(), path).toContain('<div id="root">')
+    }
   })
 })
