@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { PgliteDatabaseOptions } from './pglite.ts'
 import type { Database, Row, Sql } from './sql.ts'
@@ -9,17 +11,24 @@ type Call =
   | { op: 'exec'; tx?: number; text: string }
   | { op: 'commit' | 'rollback'; tx: number }
 
+/** A PGlite worker thread, opened: requests to it, and how to stop it. */
+interface Thread {
+  call<T>(msg: Call): Promise<T>
+  /** Closes PGlite and ends the thread (its memory goes with it). */
+  stop(): Promise<void>
+}
+
 /**
- * PGlite in a worker thread, as a Database: the same SQL, types and transaction semantics as `pgliteDatabase`, but
- * PGlite's work — a bulk flush, a migration, a slow query — runs beside the event loop instead of stalling it.
- * Queries and results cross by structured clone. `dataDir` undefined keeps the database in memory.
+ * PGlite's `shared_buffers` (its own page cache, inside its WebAssembly memory; PostgreSQL's default is 128 MB). The
+ * embedded database is a laptop's or a small host's, and the file system caches its pages too: 32 MB keeps its
+ * memory at ~180 MB instead of ~310 MB. Written into the data directory's configuration at each start.
  */
-export async function openPgliteThread(
-  dataDir: string | undefined,
-  opts: PgliteDatabaseOptions = {},
-): Promise<Database> {
-  const { onQuery, onClose } = opts
-  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir } })
+const SHARED_BUFFERS = 'shared_buffers=32MB'
+
+async function startThread(dataDir: string | undefined): Promise<Thread> {
+  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
+    workerData: { dataDir, conf: SHARED_BUFFERS },
+  })
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>()
   let nextId = 1
   let broken: Error | null = null
@@ -46,19 +55,42 @@ export async function openPgliteThread(
       worker.postMessage({ id, ...msg })
     })
   }
-
-  const statements = (tx: number | undefined): Pick<Sql, 'query' | 'exec'> => ({
-    query: <R extends Row = Row>(text: string, params?: readonly unknown[]) =>
-      timed(onQuery, () => call<R[]>({ op: 'query', tx, text, params: normaliseParams(params) })),
-    exec: (text: string) => timed(onQuery, () => call<void>({ op: 'exec', tx, text })),
-  })
-
   try {
     await call({ op: 'open' })
   } catch (err) {
     await worker.terminate()
     throw err
   }
+  return {
+    call,
+    async stop() {
+      await call({ op: 'close' }).catch(() => undefined)
+      await worker.terminate()
+    },
+  }
+}
+
+/**
+ * PGlite in a worker thread, as a Database: the same SQL, types and transaction semantics as `pgliteDatabase`, but
+ * PGlite's work — a bulk flush, a migration, a slow query — runs beside the event loop instead of stalling it.
+ * Queries and results cross by structured clone. `dataDir` undefined keeps the database in memory.
+ */
+export async function openPgliteThread(
+  dataDir: string | undefined,
+  opts: PgliteDatabaseOptions = {},
+): Promise<Database> {
+  const { onQuery, onClose } = opts
+  // A new data directory is created (initdb) in a thread of its own: PGlite keeps initdb's memory for as long as
+  // the instance lives (~450 MB), and the thread's end gives it back.
+  if (dataDir !== undefined && !existsSync(join(dataDir, 'PG_VERSION')))
+    await (await startThread(dataDir)).stop()
+  const { call, stop } = await startThread(dataDir)
+
+  const statements = (tx: number | undefined): Pick<Sql, 'query' | 'exec'> => ({
+    query: <R extends Row = Row>(text: string, params?: readonly unknown[]) =>
+      timed(onQuery, () => call<R[]>({ op: 'query', tx, text, params: normaliseParams(params) })),
+    exec: (text: string) => timed(onQuery, () => call<void>({ op: 'exec', tx, text })),
+  })
 
   let closed = false
   const outside = statements(undefined)
@@ -91,8 +123,7 @@ export async function openPgliteThread(
       if (closed) return
       closed = true
       try {
-        await call({ op: 'close' }).catch(() => undefined)
-        await worker.terminate()
+        await stop()
       } finally {
         await onClose?.()
       }

@@ -40,7 +40,7 @@ const target = (tx) => {
 async function handle(m) {
   switch (m.op) {
     case 'open':
-      pg = await PGlite.create(workerData.dataDir, { parsers })
+      pg = await PGlite.create(workerData.dataDir, { parsers, postgresqlconf: workerData.conf })
       return reply(m.id, null)
     case 'query':
       return reply(m.id, (await target(m.tx).query(m.text, m.params)).rows)
