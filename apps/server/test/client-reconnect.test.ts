@@ -156,4 +156,22 @@ describe('client reconnects', () => {
     await until(() => server.auths.length === 3 && client.state === 'open', 5000, 'back')
     expect(server.at[2]! - server.at[1]!).toBeGreaterThanOrEqual(400)
   })
+
+  it('connect() during a reconnect attempt joins it instead of opening a second socket', async () => {
+    const server = await scriptedServer((ws, auth, n) => {
+      const ok = () => ws.send(JSON.stringify({ type: 'ok', id: auth.id, payload: welcome('s1', n > 1) }))
+      if (n === 2) return void setTimeout(ok, 300) // a slow welcome: the attempt is still running
+      ok()
+      if (n === 1) setTimeout(() => ws.close(1012, 'restart'), 20)
+    })
+    const client = clientOf(server.url)
+    cleanup.push(() => client.close(), server.close)
+    await client.connect()
+    await until(() => server.auths.length === 2, 5000, 'the reconnect attempt is waiting for its welcome')
+    const joined = await client.connect()
+    expect(joined).toMatchObject({ sessionId: 's1', resumed: true })
+    await new Promise((r) => setTimeout(r, 200))
+    expect(server.auths).toHaveLength(2)
+    expect(client.state).toBe('open')
+  })
 })

@@ -103,6 +103,8 @@ export class TavernClient {
    * over-capacity refusal's retryAfterMs), spread by the backoff's jitter so its clients do not all return at once.
    */
   private notBefore = 0
+  /** The attempt to open and authenticate now running: a second caller joins it instead of opening another. */
+  private opening: Promise<Welcome> | null = null
 
   constructor(private readonly options: TavernClientOptions) {
     const WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketFactory }).WebSocket
@@ -239,7 +241,17 @@ export class TavernClient {
     this.ws?.close(4999, 'dropped by client')
   }
 
-  private async open(state: ConnectionState): Promise<Welcome> {
+  /** Opens and authenticates, or joins the attempt already running (`connect()` during a reconnect). */
+  private open(state: ConnectionState): Promise<Welcome> {
+    if (this.opening) return this.opening
+    const attempt = this.openSocket(state).finally(() => {
+      if (this.opening === attempt) this.opening = null
+    })
+    this.opening = attempt
+    return attempt
+  }
+
+  private async openSocket(state: ConnectionState): Promise<Welcome> {
     if (!this.tokens) throw new Error('log in or register before connecting')
     if (this.tokenStale || this.tokens.expiresAt - Date.now() < 30_000) {
       this.tokens = await this.rest.refresh(this.tokens.refreshToken)
