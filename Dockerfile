@@ -9,8 +9,10 @@ COPY apps ./apps
 COPY tools ./tools
 COPY bench ./bench
 COPY tsconfig.json ./
-# tsx runs the TypeScript sources (ADR 0001), so development dependencies stay installed.
-RUN npm ci --no-audit --no-fund && npm cache clean --force
+# tsx runs the TypeScript sources (ADR 0001), so development dependencies stay installed. The browser client is
+# built here, as root: at run time the app directory is not writable by the `node` user, and `npm start` finds the
+# build up to date.
+RUN npm ci --no-audit --no-fund && npm run build:web && npm cache clean --force
 ENV NODE_ENV=production
 RUN mkdir -p /data && chown node:node /data
 USER node
