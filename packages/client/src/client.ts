@@ -153,10 +153,6 @@ export class TavernClient {
       return await this.open(state)
     } catch (err) {
       if (!this.tokenStale || this.closedByUser) throw err
-      // The refused socket is closing; its close must not end the client while the retry runs.
-      const refused = this.ws
-      this.ws = null
-      refused?.close()
       return this.open(state)
     }
   }
@@ -263,6 +259,19 @@ export class TavernClient {
     const ws = new this.WS(wsUrl.toString(), [this.codec.binary ? SUBPROTOCOL_MSGPACK : SUBPROTOCOL_JSON])
     ws.binaryType = 'arraybuffer'
     this.ws = ws
+    try {
+      return await this.authenticate(ws, this.tokens.accessToken)
+    } catch (err) {
+      // A failed attempt lets its socket go: its close is no longer the client's (the caller decides what next).
+      if (this.ws === ws) {
+        this.ws = null
+        ws.close()
+      }
+      throw err
+    }
+  }
+
+  private async authenticate(ws: WebSocketLike, token: string): Promise<Welcome> {
     await new Promise<void>((resolve, reject) => {
       ws.onopen = () => resolve()
       ws.onerror = () => reject(TavernError.of('sys.disconnected', { message: 'Could not connect' }))
@@ -276,7 +285,7 @@ export class TavernClient {
     const resume = this.sessionId ? { sessionId: this.sessionId, lastSeq: this.lastSeq } : undefined
     // Events of the new session may arrive in the same read as the welcome, before this function goes on: the
     // welcome is adopted as it is read, or a fresh session's first events would be counted against the old one.
-    const welcome = (await this.call('auth', { token: this.tokens.accessToken, resume }, undefined, (w) =>
+    const welcome = (await this.call('auth', { token, resume }, undefined, (w) =>
       this.adopt(w as Welcome),
     ).catch((err: unknown) => {
       // A token made stale since it was issued (a role change) is refreshed for the next attempt.
@@ -368,8 +377,6 @@ export class TavernClient {
           this.setState('closed', { reason: code })
           return
         }
-        this.ws?.close()
-        this.ws = null
         if (this.attempts >= this.backoff.maxAttempts) this.setState('closed', { reason: 'gave up' })
         else this.scheduleReconnect()
       })

@@ -10,6 +10,7 @@ export { bearerToken, currentUser, requireUser } from './http/auth-guard.ts'
 export { errorResponses, unwrap } from './http/errors.ts'
 export { createKernel, type Kernel, type KernelOptions } from './kernel.ts'
 export {
+  type DisconnectReason,
   defineModule,
   type ModuleApis,
   type ModuleContext,

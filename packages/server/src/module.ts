@@ -66,6 +66,9 @@ export type SessionEndReason =
   /** The account's role changed: the session ran with the old one; the client comes back with a fresh token. */
   | 'role_changed'
 
+/** Why a module or moderator ends all of a user's sessions. */
+export type DisconnectReason = Extract<SessionEndReason, 'kicked' | 'banned' | 'role_changed'>
+
 /** What modules can ask of the realtime layer. */
 export interface Sessions {
   /** Sessions of this process, by id. */
@@ -90,7 +93,7 @@ export interface Sessions {
   /** Whether the user has a live session on any process. */
   isOnline(userId: string): Promise<boolean>
   /** Closes every session of a user (kick, ban, role change), on any process. */
-  disconnectUser(userId: string, reason: 'kicked' | 'banned' | 'role_changed'): Promise<void>
+  disconnectUser(userId: string, reason: DisconnectReason): Promise<void>
 }
 
 export interface RequestContext<T extends RequestType> {

@@ -8,7 +8,7 @@ import { ManualClock } from '../src/clock.ts'
 import { MemoryBus } from '../src/hot/bus-memory.ts'
 import type { HotStore } from '../src/hot/types.ts'
 import { createHttpApp } from '../src/http/app.ts'
-import type { ModuleContext, Sessions } from '../src/module.ts'
+import type { DisconnectReason, ModuleContext, Sessions } from '../src/module.ts'
 import { createRandom } from '../src/random.ts'
 import type { Database } from '../src/storage/sql.ts'
 
@@ -35,7 +35,7 @@ export class RecordingSessions implements Sessions {
   async isOnline() {
     return false
   }
-  async disconnectUser(userId: string, reason: 'kicked' | 'banned') {
+  async disconnectUser(userId: string, reason: DisconnectReason) {
     this.disconnected.push({ userId, reason })
   }
 }

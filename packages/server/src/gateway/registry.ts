@@ -2,7 +2,7 @@ import type { EventPayload, EventType } from '@tavern/protocol'
 import { CloseCode } from '@tavern/protocol'
 import type { Logger } from 'pino'
 import type { Bus, HotStore } from '../hot/types.ts'
-import type { Session, SessionEndReason, SessionHooks, Sessions } from '../module.ts'
+import type { DisconnectReason, Session, SessionEndReason, SessionHooks, Sessions } from '../module.ts'
 import { PreparedEvent } from './frames.ts'
 import type { LiveSession } from './session.ts'
 
@@ -109,7 +109,7 @@ export class SessionDirectory implements Sessions {
     return this.byUser.has(userId) || (await this.whereIs(userId)) !== null
   }
 
-  async disconnectUser(userId: string, reason: 'kicked' | 'banned' | 'role_changed'): Promise<void> {
+  async disconnectUser(userId: string, reason: DisconnectReason): Promise<void> {
     await this.endUserSessions(userId, reason)
   }
 
