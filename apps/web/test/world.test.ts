@@ -220,6 +220,14 @@ describe('the world in a browser', () => {
     }
     const started = Date.now()
     let shown = false
+    // The fall is shown only until the respawn (5 s): wait for it, rather than sleep between looks and miss it on a
+    // slow machine.
+    const fallen = c.page.getByText('You have fallen')
+    const fell = () =>
+      fallen.waitFor({ timeout: 2500 }).then(
+        () => true,
+        () => false,
+      )
     while (!(await live()).dead && Date.now() - started < 70_000) {
       const now = await live()
       if (now.splats > 0 && !shown) {
@@ -227,12 +235,12 @@ describe('the world in a browser', () => {
         shown = true
       }
       if (!now.fighting) await engage()
-      await c.page.waitForTimeout(2500)
+      if (await fell()) break
     }
     expect((await live()).swings).toBeGreaterThan(0)
-    await c.page.getByText('You have fallen').waitFor({ timeout: 5000 })
+    await fallen.waitFor({ timeout: 5000 })
     await shot(c.page, 'death')
-    await c.page.getByText('You have fallen').waitFor({ state: 'detached', timeout: 15_000 })
+    await fallen.waitFor({ state: 'detached', timeout: 15_000 })
     await expect
       .poll(() => world(c.page).then((x) => x.self), { timeout: 5000 })
       .toMatchObject({ x: me.x, y: me.y })
